@@ -1,0 +1,23 @@
+"""What every page's layout needs to know about the person: which sections to show them."""
+
+from django.http import HttpRequest
+
+from accounts import rights
+from accounts.selectors import user_team_kinds
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": {}}
+    kinds = user_team_kinds(user=user)
+    return {
+        "nav": {
+            "clients": rights.has_any(user, rights.VIEW_CLIENTS),
+            "queue": rights.has_any(user, rights.WORK_REQUESTS),
+            "inbox": rights.has_any(user, rights.WORK_LEADS),
+            "dashboards": rights.has_any(user, rights.VIEW_DASHBOARDS),
+            "organisation": rights.is_org_admin(user),
+            "team_kinds": sorted(kinds),
+        }
+    }

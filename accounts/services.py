@@ -1,0 +1,194 @@
+"""Every write to the organisation. Each one appends a trace event on the unit's chain."""
+
+from datetime import datetime
+
+from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Agency, Membership, Region, Team, TeamKind, TeamScope, User
+from accounts.rights import forget_rights, sync_team_permissions
+from config.errors import Conflict, InvalidInput
+from trace.services import org_chain, trace_append
+
+
+@transaction.atomic
+def region_create(*, actor: User | None, name: str, code: str) -> Region:
+    if Region.objects.filter(code=code).exists():
+        raise InvalidInput({"code": _("A region with this code already exists.")})
+    region = Region.objects.create(name=name, code=code)
+    trace_append(
+        actor=actor,
+        action="accounts.region.created",
+        obj=region,
+        chain=org_chain(f"region:{region.pk}"),
+        payload={"code": code},
+    )
+    return region
+
+
+@transaction.atomic
+def agency_create(*, actor: User | None, name: str, code: str, region: Region) -> Agency:
+    if Agency.objects.filter(code=code).exists():
+        raise InvalidInput({"code": _("An agency with this code already exists.")})
+    agency = Agency.objects.create(name=name, code=code, region=region)
+    # Regional and national teams cover the new agency at once.
+    for team in Team.objects.filter(is_active=True).exclude(scope=TeamScope.AGENCY):
+        if team.scope == TeamScope.NATIONAL or team.region_id == region.pk:
+            sync_team_permissions(team)
+    trace_append(
+        actor=actor,
+        action="accounts.agency.created",
+        obj=agency,
+        chain=org_chain(f"agency:{agency.pk}"),
+        payload={"code": code, "region": region.pk},
+    )
+    return agency
+
+
+def _check_team_unit(*, scope: str, agency: Agency | None, region: Region | None) -> None:
+    if scope == TeamScope.AGENCY and (agency is None or region is not None):
+        raise InvalidInput({"agency": _("A team of one agency names that agency (and no region).")})
+    if scope == TeamScope.REGION and (region is None or agency is not None):
+        raise InvalidInput({"region": _("A regional team names its region (and no agency).")})
+    if scope == TeamScope.NATIONAL and (agency is not None or region is not None):
+        raise InvalidInput({"scope": _("A national team names neither agency nor region.")})
+
+
+@transaction.atomic
+def team_create(
+    *,
+    actor: User | None,
+    name: str,
+    kind: str,
+    scope: str,
+    agency: Agency | None = None,
+    region: Region | None = None,
+) -> Team:
+    if kind not in TeamKind.values:
+        raise InvalidInput({"kind": _("Unknown team kind.")})
+    if scope not in TeamScope.values:
+        raise InvalidInput({"scope": _("Unknown scope.")})
+    _check_team_unit(scope=scope, agency=agency, region=region)
+    team = Team(name=name, kind=kind, scope=scope, agency=agency, region=region)
+    # One group per team; its name only has to be unique, people never see it.
+    group = Group.objects.create(name=f"team:{timezone.now().timestamp()}:{name}"[:150])
+    team.group = group
+    team.save()
+    group.name = f"team:{team.pk}"
+    group.save(update_fields=["name"])
+    sync_team_permissions(team)
+    trace_append(
+        actor=actor,
+        action="accounts.team.created",
+        obj=team,
+        chain=org_chain(team.unit_chain),
+        payload={"kind": kind, "scope": scope, "agency": team.agency_id, "region": team.region_id},
+    )
+    return team
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str | None = None,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    is_active: bool = True,
+    language: str = "",
+) -> User:
+    if User.objects.filter(username__iexact=username).exists():
+        raise InvalidInput({"username": _("This username is taken.")})
+    user = User(
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        is_active=is_active,
+        language=language,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    trace_append(
+        actor=actor, action="accounts.user.created", obj=user, chain=org_chain("national"), payload={"user": user.pk}
+    )
+    return user
+
+
+@transaction.atomic
+def membership_start(*, actor: User | None, user: User, team: Team, started_at: datetime | None = None) -> Membership:
+    """Open a membership: the person holds the team's rights from their next request."""
+    if not team.is_active:
+        raise Conflict(_("This team is closed."))
+    started_at = started_at or timezone.now()
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(user=user, team=team, started_at=started_at)
+    except IntegrityError:
+        raise Conflict(_("%(user)s is already a member of %(team)s.") % {"user": user, "team": team}) from None
+    user.groups.add(team.group)
+    forget_rights([user])
+    trace_append(
+        actor=actor,
+        action="accounts.membership.started",
+        obj=membership,
+        chain=org_chain(team.unit_chain),
+        payload={"user": user.pk, "team": team.pk, "started_at": started_at.isoformat()},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, actor: User | None, membership_id: int, ended_at: datetime | None = None) -> Membership:
+    """Close a membership; the history keeps it. The person loses the team's rights at once."""
+    membership = Membership.objects.select_for_update().select_related("team", "user").get(pk=membership_id)
+    if membership.ended_at is not None:
+        raise Conflict(_("This membership has already ended."), status="ended")
+    ended_at = ended_at or timezone.now()
+    if ended_at < membership.started_at:
+        raise InvalidInput({"ended_at": _("A membership cannot end before it starts.")})
+    membership.ended_at = ended_at
+    membership.save(update_fields=["ended_at"])
+    membership.user.groups.remove(membership.team.group)
+    forget_rights([membership.user])
+    trace_append(
+        actor=actor,
+        action="accounts.membership.ended",
+        obj=membership,
+        chain=org_chain(membership.team.unit_chain),
+        payload={"user": membership.user_id, "team": membership.team_id, "ended_at": ended_at.isoformat()},
+    )
+    return membership
+
+
+@transaction.atomic
+def person_reassign(*, actor: User | None, membership_id: int, to_team: Team) -> Membership:
+    """Move a person: end one membership and open another at the same instant, in one step."""
+    current = Membership.objects.select_related("team").get(pk=membership_id)
+    if current.team_id == to_team.pk:
+        raise Conflict(_("This person is already in that team."))
+    now = timezone.now()
+    membership_end(actor=actor, membership_id=membership_id, ended_at=now)
+    new = membership_start(actor=actor, user=current.user, team=to_team, started_at=now)
+    trace_append(
+        actor=actor,
+        action="accounts.person.reassigned",
+        obj=new,
+        chain=org_chain(to_team.unit_chain),
+        payload={"user": current.user_id, "from_team": current.team_id, "to_team": to_team.pk},
+    )
+    return new
+
+
+@transaction.atomic
+def user_set_language(*, user: User, language: str) -> User:
+    user.language = language
+    user.save(update_fields=["language"])
+    return user

@@ -1,0 +1,125 @@
+"""Every read of the client record, already scoped to what the user may see (DESIGN.md section 5)."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Case, F, FloatField, Func, Q, QuerySet, Value, When
+from django.db.models.functions import Greatest
+
+from accounts import rights
+from accounts.models import User
+from config.errors import NotFound
+from crm.models import Client, ClientGroupObjectPermission, ClientUserObjectPermission, Interaction
+from crm.search import normalise_phone, normalise_text
+
+
+def _explicit_client_grants(user: User, perm: str) -> Q:
+    """Record-level exceptions: clients shared with the user or one of their teams."""
+    codename = f"{perm}"
+    direct = ClientUserObjectPermission.objects.filter(user=user, permission__codename=codename).values(
+        "content_object_id"
+    )
+    via_groups = ClientGroupObjectPermission.objects.filter(group__user=user, permission__codename=codename).values(
+        "content_object_id"
+    )
+    return Q(pk__in=direct) | Q(pk__in=via_groups)
+
+
+def clients_visible(*, user: User, perm: str = rights.VIEW_CLIENTS) -> QuerySet[Client]:
+    """Clients of the agencies where the user holds `perm`, plus clients shared with them explicitly."""
+    if not user.is_authenticated:
+        return Client.objects.none()
+    agency_ids = rights.agencies_where(user, perm)
+    scope = Q(agency_id__in=agency_ids) | _explicit_client_grants(user, "view_client")
+    return Client.objects.filter(scope)
+
+
+def client_get_for_user(*, user: User, client_id: int | str, perm: str = rights.VIEW_CLIENTS) -> Client:
+    """The client if the user may see it; otherwise NotFound, whether it exists or not."""
+    try:
+        return clients_visible(user=user, perm=perm).select_related("agency", "account_owner").get(pk=int(client_id))
+    except (Client.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def user_can(*, user: User, perm: str, client: Client) -> bool:
+    return rights.has_agency_perm(user, perm, client.agency_id)
+
+
+def _similarity(query: str):
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramStrictWordSimilarity
+
+        return TrigramStrictWordSimilarity(Value(query), "search_names")
+    return Func(Value(query), F("search_names"), function="relais_strict_word_similarity", output_field=FloatField())
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    text: str
+    phone: str
+    email: str
+
+
+def parse_search(q: str) -> SearchTerms:
+    q = (q or "").strip()
+    phone = normalise_phone(q) if sum(ch.isdigit() for ch in q) >= 6 and not q.count("@") else ""
+    return SearchTerms(text=normalise_text(q), phone=phone, email=q.lower() if "@" in q else "")
+
+
+def client_search(*, user: User, q: str, limit: int = 20) -> QuerySet[Client]:
+    """Clients in scope matching `q` by name or contact name (typo-tolerant), phone, e-mail or legal id.
+
+    Ranked: exact phone, e-mail or legal id first (score 1), then by name similarity.
+    """
+    terms = parse_search(q)
+    base = clients_visible(user=user).select_related("agency", "account_owner")
+    if not terms.text:
+        return base.none()
+    exact = Q(legal_id=q.replace(" ", "").upper()) if terms.text else Q()
+    if terms.phone:
+        exact |= Q(search_phones__contains=terms.phone)
+    if terms.email:
+        exact |= Q(search_emails__contains=terms.email)
+    threshold = settings.CLIENT_SEARCH_MIN_SIMILARITY
+    if terms.phone or terms.email:
+        # A number or an address is not a name: don't fuzz it.
+        return base.filter(exact).annotate(score=Value(1.0, output_field=FloatField())).order_by("name", "pk")[:limit]
+    ranked = base.annotate(
+        similarity=_similarity(terms.text),
+        score=Greatest(
+            F("similarity"),
+            Case(
+                When(exact, then=Value(1.0)),
+                When(search_names__contains=terms.text, then=Value(0.9)),
+                default=Value(0.0),
+                output_field=FloatField(),
+            ),
+        ),
+    )
+    return ranked.filter(score__gte=threshold).order_by("-score", "name", "pk")[:limit]
+
+
+def client_lookup_phone(*, user: User, phone: str) -> QuerySet[Client]:
+    """Caller-ID: clients in scope whose number (or a contact's) is this one."""
+    digits = normalise_phone(phone)
+    if len(digits) < 6:
+        return Client.objects.none()
+    return clients_visible(user=user).filter(search_phones__contains=digits).select_related("agency", "account_owner")
+
+
+def client_interactions(*, client: Client) -> QuerySet[Interaction]:
+    return client.interactions.select_related("author", "team", "contact").order_by("-occurred_at", "-id")
+
+
+COMPLETENESS_FIELDS = ("legal_id", "phone", "email", "address", "postcode", "city", "account_owner_id")
+
+
+def client_completeness(*, client: Client, contact_count: int | None = None) -> int:
+    """Percent of the record filled in: the identity fields above, plus at least one contact."""
+    if contact_count is None:
+        contact_count = client.contacts.count()
+    filled = sum(1 for name in COMPLETENESS_FIELDS if getattr(client, name))
+    filled += 1 if contact_count else 0
+    return round(100 * filled / (len(COMPLETENESS_FIELDS) + 1))

@@ -1,0 +1,258 @@
+"""Every write to the client record. Each checks the caller's rights, then writes and traces."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import rights
+from accounts.models import Agency, Team, User
+from config.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from crm.models import Channel, Client, Contact, Direction, Interaction, Segment
+from crm.search import normalise_phone, normalise_text
+from crm.selectors import client_get_for_user, clients_visible
+from trace.services import trace_append
+
+CLIENT_FIELDS = ("name", "legal_id", "segment", "status", "agency", "account_owner", "phone", "email",
+                 "address", "postcode", "city")  # fmt: skip
+CONTACT_FIELDS = ("first_name", "last_name", "role", "phone", "email", "is_primary")
+DUPLICATE_NAME_SIMILARITY = 0.6
+
+
+def client_refresh_search(*, client: Client) -> None:
+    """Rebuild the client's search columns from it and its contacts."""
+    contacts = list(client.contacts.all())
+    names = [client.name] + [f"{c.first_name} {c.last_name}" for c in contacts]
+    phones = [client.phone] + [c.phone for c in contacts]
+    emails = [client.email] + [c.email for c in contacts]
+    client.search_names = " ".join(filter(None, (normalise_text(n) for n in names)))
+    client.search_phones = " ".join(filter(None, (normalise_phone(p) for p in phones)))
+    client.search_emails = " ".join(e.lower() for e in emails if e)
+    Client.objects.filter(pk=client.pk).update(
+        search_names=client.search_names, search_phones=client.search_phones, search_emails=client.search_emails
+    )
+
+
+def client_find_duplicates(*, user: User, name: str, phone: str = "", legal_id: str = "",
+                           exclude_id: int | None = None) -> list[Client]:  # fmt: skip
+    """Clients the user can see that look like the one described: same phone, legal id, or near name."""
+    from crm.search import strict_word_similarity
+
+    visible = clients_visible(user=user)
+    if exclude_id:
+        visible = visible.exclude(pk=exclude_id)
+    found: dict[int, Client] = {}
+    digits = normalise_phone(phone)
+    if len(digits) >= 6:
+        for client in visible.filter(search_phones__contains=digits)[:10]:
+            found[client.pk] = client
+    if legal_id:
+        for client in visible.filter(legal_id=legal_id)[:10]:
+            found[client.pk] = client
+    wanted = normalise_text(name)
+    if wanted:
+        # Narrow by the first letters of each word in SQL, then measure in Python.
+        first_word = wanted.split()[0]
+        for client in visible.filter(search_names__contains=first_word[:3])[:200]:
+            if strict_word_similarity(wanted, normalise_text(client.name)) >= DUPLICATE_NAME_SIMILARITY:
+                found[client.pk] = client
+    return sorted(found.values(), key=lambda c: (c.name, c.pk))
+
+
+def _clean_client_data(*, actor: User, data: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    if "name" in data and not (data["name"] or "").strip():
+        errors["name"] = _("A client needs a name.")
+    if "segment" in data and data["segment"] not in Segment.values:
+        errors["segment"] = _("Unknown segment.")
+    agency = data.get("agency")
+    if "agency" in data:
+        if not isinstance(agency, Agency):
+            errors["agency"] = _("Choose an agency.")
+        elif not rights.has_agency_perm(actor, rights.EDIT_CLIENTS, agency.pk):
+            errors["agency"] = _("You cannot create or move clients in this agency.")
+    owner = data.get("account_owner")
+    if owner is not None and not (isinstance(owner, User) and owner.is_active):
+        errors["account_owner"] = _("Choose an active person.")
+    if errors:
+        raise InvalidInput(errors)
+    return data
+
+
+@transaction.atomic
+def client_create(*, actor: User, confirm: bool = False, **data: Any) -> Client:
+    """Create a client; if it looks like one the user can already see, answer the candidates first.
+
+    Raises Conflict with `candidates` unless `confirm` is true.
+    """
+    missing = {field: _("This field is required.") for field in ("name", "agency") if not data.get(field)}
+    if missing:
+        raise InvalidInput(missing)
+    unknown = set(data) - set(CLIENT_FIELDS)
+    if unknown:
+        raise InvalidInput({field: _("Unknown field.") for field in sorted(unknown)})
+    _clean_client_data(actor=actor, data=data)
+    if not confirm:
+        candidates = client_find_duplicates(
+            user=actor, name=data["name"], phone=data.get("phone", ""), legal_id=data.get("legal_id", "")
+        )
+        if candidates:
+            raise Conflict(
+                _("This client looks like an existing one. Check the candidates, or confirm to create it anyway."),
+                candidates=[{"id": c.pk, "name": c.name, "phone": c.phone, "agency": c.agency_id} for c in candidates],
+            )
+    client = Client.objects.create(**data)
+    client_refresh_search(client=client)
+    trace_append(
+        actor=actor,
+        action="crm.client.created",
+        obj=client,
+        client_id=client.pk,
+        payload={"agency": client.agency_id, "segment": client.segment, "confirmed_duplicate": confirm},
+    )
+    return client
+
+
+@transaction.atomic
+def client_update(*, actor: User, client_id: int, **data: Any) -> Client:
+    client = client_get_for_user(user=actor, client_id=client_id)
+    if not rights.has_agency_perm(actor, rights.EDIT_CLIENTS, client.agency_id):
+        raise PermissionDenied(_("You cannot edit this client."))
+    unknown = set(data) - set(CLIENT_FIELDS)
+    if unknown:
+        raise InvalidInput({field: _("Unknown field.") for field in sorted(unknown)})
+    _clean_client_data(actor=actor, data=data)
+    changed = [field for field, value in data.items() if getattr(client, field) != value]
+    for field in changed:
+        setattr(client, field, data[field])
+    if changed:
+        client.save()
+        client_refresh_search(client=client)
+        trace_append(
+            actor=actor,
+            action="crm.client.updated",
+            obj=client,
+            client_id=client.pk,
+            payload={"fields": sorted(changed), "agency": client.agency_id},
+        )
+    return client
+
+
+def _contact_of(*, actor: User, contact_id: int) -> Contact:
+    try:
+        contact = Contact.objects.select_related("client").get(pk=contact_id)
+    except Contact.DoesNotExist:
+        raise NotFound() from None
+    client_get_for_user(user=actor, client_id=contact.client_id)
+    return contact
+
+
+@transaction.atomic
+def contact_create(*, actor: User, client_id: int, **data: Any) -> Contact:
+    client = client_get_for_user(user=actor, client_id=client_id)
+    if not rights.has_agency_perm(actor, rights.EDIT_CLIENTS, client.agency_id):
+        raise PermissionDenied(_("You cannot edit this client's contacts."))
+    if not (data.get("last_name") or "").strip():
+        raise InvalidInput({"last_name": _("This field is required.")})
+    contact = Contact.objects.create(client=client, **{k: v for k, v in data.items() if k in CONTACT_FIELDS})
+    client_refresh_search(client=client)
+    trace_append(
+        actor=actor, action="crm.contact.created", obj=contact, client_id=client.pk, payload={"contact": contact.pk}
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, actor: User, contact_id: int, **data: Any) -> Contact:
+    contact = _contact_of(actor=actor, contact_id=contact_id)
+    if not rights.has_agency_perm(actor, rights.EDIT_CLIENTS, contact.client.agency_id):
+        raise PermissionDenied(_("You cannot edit this client's contacts."))
+    if "last_name" in data and not (data["last_name"] or "").strip():
+        raise InvalidInput({"last_name": _("This field is required.")})
+    changed = [f for f, v in data.items() if f in CONTACT_FIELDS and getattr(contact, f) != v]
+    for field in changed:
+        setattr(contact, field, data[field])
+    if changed:
+        contact.save()
+        client_refresh_search(client=contact.client)
+        trace_append(
+            actor=actor,
+            action="crm.contact.updated",
+            obj=contact,
+            client_id=contact.client_id,
+            payload={"fields": sorted(changed)},
+        )
+    return contact
+
+
+def _author_team(actor: User, client: Client) -> Team | None:
+    """The team the author logs for: their open team covering the client's agency, if any."""
+    for membership in actor.memberships.filter(ended_at__isnull=True).select_related("team"):
+        team = membership.team
+        if (
+            team.scope == "national"
+            or (team.scope == "agency" and team.agency_id == client.agency_id)
+            or (team.scope == "region" and team.region_id == client.agency.region_id)
+        ):
+            return team
+    return None
+
+
+@transaction.atomic
+def interaction_log(
+    *,
+    actor: User | None,
+    client_id: int,
+    channel: str,
+    direction: str,
+    subject: str,
+    notes: str = "",
+    occurred_at: datetime | None = None,
+    contact_id: int | None = None,
+    check_rights: bool = True,
+) -> Interaction:
+    """Log a contact with the client on the timeline.
+
+    `check_rights=False` is for channel intake (web form, inbound e-mail), where no person acts.
+    """
+    if check_rights:
+        client = client_get_for_user(user=actor, client_id=client_id)
+        if not rights.has_agency_perm(actor, rights.LOG_INTERACTIONS, client.agency_id):
+            raise PermissionDenied(_("You cannot log contacts for this client."))
+    else:
+        client = Client.objects.select_related("agency").get(pk=client_id)
+    errors: dict[str, str] = {}
+    if channel not in Channel.values:
+        errors["channel"] = _("Unknown channel.")
+    if direction not in Direction.values:
+        errors["direction"] = _("Unknown direction.")
+    if not (subject or "").strip():
+        errors["subject"] = _("This field is required.")
+    occurred_at = occurred_at or timezone.now()
+    if occurred_at > timezone.now() + timedelta(minutes=5):
+        errors["occurred_at"] = _("A contact cannot be logged in the future.")
+    if contact_id is not None and not client.contacts.filter(pk=contact_id).exists():
+        errors["contact"] = _("This contact does not belong to the client.")
+    if errors:
+        raise InvalidInput(errors)
+    interaction = Interaction.objects.create(
+        client=client,
+        contact_id=contact_id,
+        channel=channel,
+        direction=direction,
+        author=actor,
+        team=_author_team(actor, client) if actor else None,
+        occurred_at=occurred_at,
+        subject=subject.strip(),
+        notes=notes,
+    )
+    trace_append(
+        actor=actor,
+        action="crm.interaction.logged",
+        obj=interaction,
+        client_id=client.pk,
+        payload={"channel": channel, "direction": direction, "team": interaction.team_id},
+    )
+    return interaction
