@@ -151,6 +151,8 @@ class Membership(models.Model):
     team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="memberships")
     started_at = models.DateTimeField(_("started at"))
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    # A team lead assigns work in the team's queue (DESIGN.md section 6).
+    is_lead = models.BooleanField(_("team lead"), default=False)
 
     class Meta:
         ordering = ["-started_at"]

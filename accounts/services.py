@@ -130,7 +130,7 @@ def membership_start(*, actor: User | None, user: User, team: Team, started_at: 
     started_at = started_at or timezone.now()
     try:
         with transaction.atomic():
-            membership = Membership.objects.create(user=user, team=team, started_at=started_at)
+            membership = Membership.objects.create(user=user, team=team, started_at=started_at, is_lead=is_lead)
     except IntegrityError:
         raise Conflict(_("%(user)s is already a member of %(team)s.") % {"user": user, "team": team}) from None
     user.groups.add(team.group)
