@@ -123,7 +123,9 @@ def user_create(
 
 
 @transaction.atomic
-def membership_start(*, actor: User | None, user: User, team: Team, started_at: datetime | None = None) -> Membership:
+def membership_start(
+    *, actor: User | None, user: User, team: Team, started_at: datetime | None = None, is_lead: bool = False
+) -> Membership:
     """Open a membership: the person holds the team's rights from their next request."""
     if not team.is_active:
         raise Conflict(_("This team is closed."))
