@@ -19,9 +19,12 @@ class DomainError(Exception):
 class InvalidInput(DomainError):
     """Bad input (HTTP 400). `fields` maps each offending field to its messages."""
 
-    def __init__(self, fields: Mapping[str, str | list[str]], message: str = "") -> None:
+    def __init__(self, fields: Mapping[str, str | list | dict], message: str = "") -> None:
         super().__init__(message or "Invalid input.")
-        self.fields = {key: value if isinstance(value, list) else [value] for key, value in fields.items()}
+        # A nested dict names sub-fields, e.g. {"fields": {"invoice_number": [...]}}.
+        self.fields = {
+            key: value if isinstance(value, list | dict) else [str(value)] for key, value in fields.items()
+        }
 
 
 class Conflict(DomainError):

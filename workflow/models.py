@@ -1,0 +1,308 @@
+"""Work that crosses teams: service requests (to a team queue) and leads (to a salesperson).
+
+The lifecycles are in `workflow.transitions`; every change goes through `workflow.services` and is
+traced. Counters (transfers, reopenings, repeat contacts) are kept on the rows so that reporting can
+read them without replaying the trace.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Team, TeamKind
+from crm.models import Channel, Client, Product
+
+
+class Category(models.Model):
+    """What a service request is about; says which fields it must carry and its SLA targets."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    required_fields = models.JSONField(_("required fields"), default=list, blank=True)
+    response_hours = models.PositiveIntegerField(_("response target (hours)"), default=8)
+    resolution_hours = models.PositiveIntegerField(_("resolution target (hours)"), default=72)
+    # The queue used when no routing rule matches: the team of this kind covering the client's agency.
+    default_team_kind = models.CharField(
+        _("default team kind"), max_length=20, choices=TeamKind.choices, default=TeamKind.AFTER_SALES
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ItemKind(models.TextChoices):
+    SERVICE_REQUEST = "service_request", _("Service request")
+    LEAD = "lead", _("Lead")
+
+
+class TargetType(models.TextChoices):
+    ACCOUNT_OWNER = "account_owner", _("The client's account owner")
+    TEAM = "team", _("A team queue")
+    TEAM_OF_KIND = "team_of_kind", _("The team of a kind covering the client's agency")
+    USER = "user", _("A person")
+
+
+class Assignment(models.TextChoices):
+    CLAIM = "claim", _("Claimed by a team member")
+    ROUND_ROBIN = "round_robin", _("Round-robin")
+    LEAST_LOADED = "least_loaded", _("Least loaded member")
+
+
+class RoutingRule(models.Model):
+    """An ordered rule: the first active rule whose `match` fits an item decides where it lands.
+
+    `match` keys (all optional, each a value or a list of values): category, segment, agency (id),
+    region (id), product_family, channel.
+    """
+
+    order = models.PositiveIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=ItemKind.choices)
+    match = models.JSONField(_("match"), default=dict, blank=True)
+    target_type = models.CharField(_("target"), max_length=20, choices=TargetType.choices)
+    target_team = models.ForeignKey(
+        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    target_team_kind = models.CharField(_("team kind"), max_length=20, choices=TeamKind.choices, blank=True)
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    assignment = models.CharField(_("assignment"), max_length=20, choices=Assignment.choices, default=Assignment.CLAIM)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+
+class QueueCursor(models.Model):
+    """Round-robin memory of a team: who got the last item."""
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="queue_cursor")
+    last_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.team_id} -> {self.last_user_id}"
+
+
+class RoutedItem(models.Model):
+    """What service requests and leads share: client, sender, routing, callback window, SLA."""
+
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="+")
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sender"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    origin_channel = models.CharField(
+        _("origin channel"), max_length=20, choices=Channel.choices, default=Channel.INBOUND_CALL
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    routing_rule = models.ForeignKey(
+        RoutingRule, verbose_name=_("routing rule"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Why it landed where it is, as a code and its parameters, put into words in the reader's
+    # language by `workflow.routing.describe_routing`.
+    routing_reason = models.JSONField(_("why it landed here"), default=dict, blank=True)
+    callback_after = models.DateTimeField(_("call back from"), null=True, blank=True)
+    callback_before = models.DateTimeField(_("call back until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    status_changed_at = models.DateTimeField(_("status since"), auto_now_add=True)
+    # Why it was cancelled, lost or requalified (required for those transitions).
+    status_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    response_due_at = models.DateTimeField(_("response due"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # 0: on time, 1: assignee reminded, 2: escalated to managers. Moved forward with a conditional
+    # UPDATE so that a scan running twice never sends twice.
+    sla_level = models.PositiveSmallIntegerField(_("SLA level"), default=0)
+    callback_reminded = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+
+class RequestStatus(models.TextChoices):
+    NEW = "new", _("New")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING_CLIENT = "waiting_client", _("Waiting for the client")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+    REQUALIFIED = "requalified", _("Requalified as a lead")
+
+
+class ServiceRequest(RoutedItem):
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+")
+    fields = models.JSONField(_("category fields"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.NEW)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    transfer_count = models.PositiveIntegerField(_("transfers"), default=0)
+    reopen_count = models.PositiveIntegerField(_("reopenings"), default=0)
+    repeat_contacts = models.PositiveIntegerField(_("repeat contacts"), default=0)
+    requalified_from = models.OneToOneField(
+        "Lead", verbose_name=_("requalified from lead"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="requalified_to",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("service request")
+        verbose_name_plural = _("service requests")
+        indexes = [
+            models.Index(fields=["team", "status", "created_at"], name="request_queue_idx"),
+            models.Index(fields=["assignee", "status"], name="request_assignee_idx"),
+            models.Index(fields=["client", "status"], name="request_client_idx"),
+            models.Index(fields=["status", "sla_level"], name="request_sla_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"SR-{self.pk} {self.subject}"
+
+    @property
+    def reference(self) -> str:
+        return f"SR-{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_REQUEST_STATUSES
+
+
+OPEN_REQUEST_STATUSES = (
+    RequestStatus.NEW, RequestStatus.ASSIGNED, RequestStatus.IN_PROGRESS, RequestStatus.WAITING_CLIENT,
+)  # fmt: skip
+
+
+class LeadStatus(models.TextChoices):
+    NEW = "new", _("New")
+    ACCEPTED = "accepted", _("Accepted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+    REQUALIFIED = "requalified", _("Requalified as a service request")
+
+
+OPEN_LEAD_STATUSES = (LeadStatus.NEW, LeadStatus.ACCEPTED, LeadStatus.IN_PROGRESS)
+
+
+class Lead(RoutedItem):
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=LeadStatus.choices, default=LeadStatus.NEW)
+    potential_amount = models.DecimalField(
+        _("potential amount"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    probability = models.PositiveSmallIntegerField(_("probability (%)"), null=True, blank=True)
+    # True when the salesperson requalified it into a service request: it counts against the
+    # sender's lead quality (DESIGN.md section 1).
+    not_a_lead = models.BooleanField(_("not a lead"), default=False)
+    reassign_count = models.PositiveIntegerField(_("reassignments"), default=0)
+    requalified_from = models.OneToOneField(
+        ServiceRequest, verbose_name=_("requalified from service request"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="requalified_to",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        indexes = [
+            models.Index(fields=["assignee", "status", "created_at"], name="lead_inbox_idx"),
+            models.Index(fields=["team", "status"], name="lead_team_idx"),
+            models.Index(fields=["client", "status"], name="lead_client_idx"),
+            models.Index(fields=["sender", "status"], name="lead_sender_idx"),
+            models.Index(fields=["status", "sla_level"], name="lead_sla_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(probability__isnull=True) | Q(probability__lte=100), name="lead_probability_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"L-{self.pk} {self.subject}"
+
+    @property
+    def reference(self) -> str:
+        return f"L-{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_LEAD_STATUSES
+
+
+class Comment(models.Model):
+    """A written note on a request or a lead (exactly one of them)."""
+
+    service_request = models.ForeignKey(
+        ServiceRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    lead = models.ForeignKey(Lead, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(service_request__isnull=False, lead__isnull=True)
+                | Q(service_request__isnull=True, lead__isnull=False),
+                name="comment_on_one_item",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:50]
+
+
+class Notification(models.Model):
+    """One message to one person about one event; `key` makes creating it twice impossible."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    key = models.CharField(max_length=120)
+    verb = models.CharField(_("what happened"), max_length=60)
+    item_kind = models.CharField(max_length=20, choices=ItemKind.choices)
+    item_id = models.BigIntegerField()
+    client_id = models.BigIntegerField(null=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key")]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.verb} {self.item_kind}:{self.item_id}"

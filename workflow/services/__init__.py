@@ -1,0 +1,51 @@
+"""Every write to requests and leads. Split by item; import from here."""
+
+from workflow.services.leads import (
+    lead_accept,
+    lead_comment,
+    lead_create,
+    lead_lost,
+    lead_reassign,
+    lead_requalify,
+    lead_start,
+    lead_won,
+)
+from workflow.services.requests import (
+    service_request_assign,
+    service_request_cancel,
+    service_request_claim,
+    service_request_close,
+    service_request_comment,
+    service_request_create,
+    service_request_reopen,
+    service_request_repeat_contact,
+    service_request_requalify,
+    service_request_resolve,
+    service_request_start,
+    service_request_transfer,
+    service_request_wait,
+)
+
+__all__ = [
+    "lead_accept",
+    "lead_comment",
+    "lead_create",
+    "lead_lost",
+    "lead_reassign",
+    "lead_requalify",
+    "lead_start",
+    "lead_won",
+    "service_request_assign",
+    "service_request_cancel",
+    "service_request_claim",
+    "service_request_close",
+    "service_request_comment",
+    "service_request_create",
+    "service_request_reopen",
+    "service_request_repeat_contact",
+    "service_request_requalify",
+    "service_request_resolve",
+    "service_request_start",
+    "service_request_transfer",
+    "service_request_wait",
+]
