@@ -2,7 +2,9 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from accounts.models import Agency, Membership, Team, User
+from accounts import rights
+from accounts.models import Agency, Membership, Region, Team, User
+from config.errors import NotFound
 
 
 def open_memberships(*, user: User) -> QuerySet[Membership]:
@@ -39,3 +41,43 @@ def teams_with_units() -> QuerySet[Team]:
 
 def agencies() -> QuerySet[Agency]:
     return Agency.objects.select_related("region").order_by("name")
+
+
+def regions() -> QuerySet[Region]:
+    return Region.objects.order_by("name")
+
+
+def users() -> QuerySet[User]:
+    return User.objects.order_by("last_name", "first_name", "username")
+
+
+def memberships() -> QuerySet[Membership]:
+    """Every membership, open or ended: the history of who was where, newest first."""
+    return Membership.objects.select_related("user", "team").order_by("-started_at", "-pk")
+
+
+def membership_get(*, membership_id: int | str) -> Membership:
+    """The membership, or NotFound; the organisation is managed by admins, who see all of it."""
+    try:
+        return memberships().get(pk=int(membership_id))
+    except (Membership.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def agency_managers(*, agency_id: int) -> QuerySet[User]:
+    """The active people whose open memberships let them manage the agency: who escalations reach.
+
+    One query: the role map's grants to each team's group are joined on the person's open memberships,
+    so a person who left the management team stops receiving escalations at once.
+    """
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__ended_at__isnull=True,
+            memberships__team__is_active=True,
+            memberships__team__group__agencygroupobjectpermission__content_object_id=agency_id,
+            memberships__team__group__agencygroupobjectpermission__permission__codename=rights.MANAGE_UNIT,
+        )
+        .distinct()
+        .order_by("pk")
+    )

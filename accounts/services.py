@@ -3,13 +3,15 @@
 from datetime import datetime
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Agency, Membership, Region, Team, TeamKind, TeamScope, User
 from accounts.rights import forget_rights, sync_team_permissions
-from config.errors import Conflict, InvalidInput
+from config.errors import Conflict, InvalidInput, NotFound
 from trace.services import org_chain, trace_append
 
 
@@ -112,6 +114,10 @@ def user_create(
         language=language,
     )
     if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise InvalidInput({"password": list(error.messages)}) from None
         user.set_password(password)
     else:
         user.set_unusable_password()
@@ -193,4 +199,34 @@ def person_reassign(*, actor: User | None, membership_id: int, to_team: Team) ->
 def user_set_language(*, user: User, language: str) -> User:
     user.language = language
     user.save(update_fields=["language"])
+    return user
+
+
+USER_EDITABLE_FIELDS = ("email", "first_name", "last_name", "is_active")
+
+
+@transaction.atomic
+def user_update(*, actor: User | None, user_id: int, **data: object) -> User:
+    """Change a person's identity or switch their access off (`is_active`); memberships stay as they are."""
+    unknown = set(data) - set(USER_EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput({field: _("This field cannot be changed.") for field in sorted(unknown)})
+    user = User.objects.select_for_update().filter(pk=user_id).first()
+    if user is None:
+        raise NotFound()
+    if data.get("is_active") is False and actor is not None and actor.pk == user.pk:
+        raise InvalidInput({"is_active": _("You cannot switch off your own access.")})
+    changed = sorted(field for field, value in data.items() if getattr(user, field) != value)
+    for field in changed:
+        setattr(user, field, data[field])
+    if changed:
+        user.save(update_fields=changed)
+        # Payloads carry field names, never the values: they may be personal data.
+        trace_append(
+            actor=actor,
+            action="accounts.user.updated",
+            obj=user,
+            chain=org_chain("national"),
+            payload={"user": user.pk, "fields": changed},
+        )
     return user

@@ -4,13 +4,20 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, F, FloatField, Func, Q, QuerySet, Value, When
-from django.db.models.functions import Greatest
+from django.db.models import Case, Count, F, FloatField, Func, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest
 
 from accounts import rights
 from accounts.models import User
 from config.errors import NotFound
-from crm.models import Client, ClientGroupObjectPermission, ClientUserObjectPermission, Interaction
+from crm.models import (
+    Client,
+    ClientGroupObjectPermission,
+    ClientUserObjectPermission,
+    Contact,
+    Interaction,
+    Product,
+)
 from crm.search import normalise_phone, normalise_text
 
 
@@ -123,3 +130,56 @@ def client_completeness(*, client: Client, contact_count: int | None = None) -> 
     filled = sum(1 for name in COMPLETENESS_FIELDS if getattr(client, name))
     filled += 1 if contact_count else 0
     return round(100 * filled / (len(COMPLETENESS_FIELDS) + 1))
+
+
+def contacts_visible(*, user: User) -> QuerySet[Contact]:
+    """Contacts of the clients the user may see."""
+    return Contact.objects.filter(client__in=clients_visible(user=user).values("pk"))
+
+
+def contact_get_for_user(*, user: User, contact_id: int | str) -> Contact:
+    try:
+        return contacts_visible(user=user).get(pk=int(contact_id))
+    except (Contact.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def interactions_visible(*, user: User) -> QuerySet[Interaction]:
+    """The timelines of the clients the user may see, newest first."""
+    return (
+        Interaction.objects.filter(client__in=clients_visible(user=user).values("pk"))
+        .select_related("author", "team")
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def interaction_get_for_user(*, user: User, interaction_id: int | str) -> Interaction:
+    try:
+        return interactions_visible(user=user).get(pk=int(interaction_id))
+    except (Interaction.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def products() -> QuerySet[Product]:
+    """The catalogue: the same for everyone signed in."""
+    return Product.objects.order_by("family", "name", "pk")
+
+
+def product_get(*, product_id: int | str) -> Product:
+    try:
+        return products().get(pk=int(product_id))
+    except (Product.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def clients_with_list_data(*, clients: QuerySet[Client]) -> QuerySet[Client]:
+    """What a list of clients shows (agency, owner, contact count for completeness), in the same query.
+
+    The count is a correlated subquery rather than a join, so paginating counts clients alone.
+    """
+    contact_count = (
+        Contact.objects.filter(client=OuterRef("pk")).order_by().values("client").annotate(n=Count("pk")).values("n")
+    )
+    return clients.select_related("agency", "account_owner").annotate(
+        contact_count=Coalesce(Subquery(contact_count), Value(0))
+    )

@@ -1,6 +1,7 @@
 """Every write to the client record. Each checks the caller's rights, then writes and traces."""
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -10,10 +11,20 @@ from django.utils.translation import gettext as _
 from accounts import rights
 from accounts.models import Agency, Team, User
 from config.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from crm.models import Channel, Client, Contact, Direction, Interaction, Segment
+from crm.models import (
+    Channel,
+    Client,
+    ClientStatus,
+    Complexity,
+    Contact,
+    Direction,
+    Interaction,
+    Product,
+    Segment,
+)
 from crm.search import normalise_phone, normalise_text
 from crm.selectors import client_get_for_user, clients_visible
-from trace.services import trace_append
+from trace.services import org_chain, trace_append
 
 CLIENT_FIELDS = ("name", "legal_id", "segment", "status", "agency", "account_owner", "phone", "email",
                  "address", "postcode", "city")  # fmt: skip
@@ -112,6 +123,42 @@ def client_create(*, actor: User, confirm: bool = False, **data: Any) -> Client:
         client_id=client.pk,
         payload={"agency": client.agency_id, "segment": client.segment, "confirmed_duplicate": confirm},
     )
+    return client
+
+
+@transaction.atomic
+def client_create_from_channel(
+    *, channel: str, name: str, agency: Agency, email: str = "", phone: str = "", contact_name: str = ""
+) -> Client:
+    """A prospect first met through a public channel (web form, inbound e-mail): no person acts.
+
+    The caller has already looked for an existing client by e-mail and phone. With `contact_name`
+    (a company writing in), the person becomes the client's main contact.
+    """
+    errors: dict[str, str] = {}
+    if not (name or "").strip():
+        errors["name"] = _("A client needs a name.")
+    if channel not in Channel.values:
+        errors["channel"] = _("Unknown channel.")
+    if errors:
+        raise InvalidInput(errors)
+    client = Client.objects.create(
+        name=name.strip()[:200], agency=agency, status=ClientStatus.PROSPECT, email=email, phone=phone
+    )
+    trace_append(
+        actor=None,
+        action="crm.client.created",
+        obj=client,
+        client_id=client.pk,
+        payload={"agency": client.agency_id, "segment": client.segment, "channel": channel},
+    )
+    if (contact_name or "").strip():
+        first_name, _space, last_name = contact_name.strip().rpartition(" ")
+        contact = Contact.objects.create(client=client, first_name=first_name[:100], last_name=last_name[:100],
+                                         email=email, phone=phone, is_primary=True)  # fmt: skip
+        trace_append(actor=None, action="crm.contact.created", obj=contact, client_id=client.pk,
+                     payload={"contact": contact.pk, "channel": channel})  # fmt: skip
+    client_refresh_search(client=client)
     return client
 
 
@@ -256,3 +303,79 @@ def interaction_log(
         payload={"channel": channel, "direction": direction, "team": interaction.team_id},
     )
     return interaction
+
+
+PRODUCT_FIELDS = ("code", "name", "family", "complexity", "direct_sale_channels", "owner_commission_share",
+                  "is_active")  # fmt: skip
+
+
+def _clean_product_data(*, data: dict[str, Any], product_id: int | None = None) -> None:
+    errors: dict[str, str] = {}
+    unknown = set(data) - set(PRODUCT_FIELDS)
+    for field in sorted(unknown):
+        errors[field] = _("Unknown field.")
+    for field in ("code", "name", "family"):
+        if field in data and not str(data[field] or "").strip():
+            errors[field] = _("This field is required.")
+    if "code" in data and Product.objects.filter(code=data["code"]).exclude(pk=product_id).exists():
+        errors["code"] = _("A product with this code already exists.")
+    if "complexity" in data and data["complexity"] not in Complexity.values:
+        errors["complexity"] = _("Unknown complexity.")
+    if "direct_sale_channels" in data:
+        channels = data["direct_sale_channels"]
+        if not isinstance(channels, list) or any(channel not in Channel.values for channel in channels):
+            errors["direct_sale_channels"] = _("Choose among the known channels.")
+    if "owner_commission_share" in data:
+        share = data["owner_commission_share"]
+        if not isinstance(share, Decimal) or not Decimal("0") <= share <= Decimal("100"):
+            errors["owner_commission_share"] = _("A share is a percentage between 0 and 100.")
+    if errors:
+        raise InvalidInput(errors)
+
+
+@transaction.atomic
+def product_create(*, actor: User, **data: Any) -> Product:
+    """Add a product to the catalogue (organisation admins only)."""
+    if not rights.is_org_admin(actor):
+        raise PermissionDenied(_("Only organisation admins manage the catalogue."))
+    missing = {field: _("This field is required.") for field in ("code", "name", "family", "complexity")
+               if field not in data}  # fmt: skip
+    if missing:
+        raise InvalidInput(missing)
+    _clean_product_data(data=data)
+    if "direct_sale_channels" in data:
+        data["direct_sale_channels"] = sorted(set(data["direct_sale_channels"]))
+    product = Product.objects.create(**data)
+    trace_append(
+        actor=actor,
+        action="crm.product.created",
+        obj=product,
+        chain=org_chain("national"),
+        payload={"code": product.code, "complexity": product.complexity, "family": product.family},
+    )
+    return product
+
+
+@transaction.atomic
+def product_update(*, actor: User, product_id: int, **data: Any) -> Product:
+    if not rights.is_org_admin(actor):
+        raise PermissionDenied(_("Only organisation admins manage the catalogue."))
+    product = Product.objects.select_for_update().filter(pk=product_id).first()
+    if product is None:
+        raise NotFound()
+    _clean_product_data(data=data, product_id=product.pk)
+    if "direct_sale_channels" in data:
+        data["direct_sale_channels"] = sorted(set(data["direct_sale_channels"]))
+    changed = sorted(field for field, value in data.items() if getattr(product, field) != value)
+    for field in changed:
+        setattr(product, field, data[field])
+    if changed:
+        product.save(update_fields=changed)
+        trace_append(
+            actor=actor,
+            action="crm.product.updated",
+            obj=product,
+            chain=org_chain("national"),
+            payload={"code": product.code, "fields": changed},
+        )
+    return product

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from workflow import notifications
+from workflow.sla import auto_close_resolved, sla_scan
 
 
 @shared_task(ignore_result=True)
@@ -13,3 +14,16 @@ def notify_event(event_id: int) -> int:
 @shared_task(ignore_result=True)
 def send_notification_email(notification_id: int) -> bool:
     return notifications.send_email_for(notification_id=notification_id)
+
+
+@shared_task(ignore_result=True)
+def sla_scan_task() -> dict[str, int]:
+    """Beat, every few minutes: remind, escalate, announce callbacks. Each step happens once per item."""
+    result = sla_scan()
+    return {"reminders": result.reminders, "escalations": result.escalations, "callbacks": result.callbacks}
+
+
+@shared_task(ignore_result=True)
+def auto_close_task() -> int:
+    """Beat, hourly: close requests left resolved past AUTO_CLOSE_RESOLVED_DAYS."""
+    return auto_close_resolved()

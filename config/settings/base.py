@@ -7,13 +7,16 @@ django-environ: a malformed value stops start-up with a message naming the varia
 from importlib.util import find_spec
 from pathlib import Path
 
-import environ
 from django.utils.translation import gettext_lazy as _
+
+from .strict_env import StrictEnv
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+env = StrictEnv()
+# Tests of start-up checks turn the file off, so a developer's `.env` cannot hide a missing variable.
+if env.bool("DJANGO_READ_DOT_ENV_FILE", default=True):
+    StrictEnv.read_env(BASE_DIR / ".env", overwrite=False)
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -30,6 +33,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "guardian",
     "django_htmx",
     "axes",
@@ -157,6 +161,9 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="60/min"),
         "user": env.str("API_THROTTLE_USER", default="1200/min"),
         "token": env.str("API_THROTTLE_TOKEN", default="10/min"),
+        # Public channel intake (DESIGN.md section 6): per caller address, the web form and the mail gateway.
+        "intake": env.str("INTAKE_THROTTLE_RATE", default="10/min"),
+        "intake_email": env.str("INTAKE_EMAIL_THROTTLE_RATE", default="120/min"),
     },
     "EXCEPTION_HANDLER": "config.api.exception_handler",
 }
@@ -166,6 +173,24 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI's files come from the pinned sidecar package: no CDN (no internet, CSP 'self').
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Tags and operation ids from the resource (`clients_list`), not from the version prefix.
+    "SCHEMA_PATH_PREFIX": r"/api/v\d+",
+    # One name per choice set used by several fields (else the schema warns and invents names).
+    "ENUM_NAME_OVERRIDES": {
+        "ChannelEnum": "crm.models.Channel",
+        "ClientStatusEnum": "crm.models.ClientStatus",
+        "ComplexityEnum": "crm.models.Complexity",
+        "DirectionEnum": "crm.models.Direction",
+        "ItemKindEnum": "workflow.models.ItemKind",
+        "SegmentEnum": "crm.models.Segment",
+        "TeamKindEnum": "accounts.models.TeamKind",
+        "TeamScopeEnum": "accounts.models.TeamScope",
+        "TimelineEntryTypeEnum": ["interaction"],
+    },
 }
 
 # Content Security Policy (django-csp 4): only our own origin; htmx and Bootstrap are served locally.
@@ -183,20 +208,26 @@ CONTENT_SECURITY_POLICY = {
 # Celery: Redis when CELERY_BROKER_URL is set; otherwise kombu's filesystem transport, an embedded
 # broker that lets `make run` start a real worker and beat with no service to install.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
-_embedded_broker_dir = BASE_DIR / "var" / "broker"
+_embedded_broker_dir = Path(env.str("CELERY_EMBEDDED_BROKER_DIR", default=str(BASE_DIR / "var" / "broker")))
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_embedded_broker_dir),
         "data_folder_out": str(_embedded_broker_dir),
         "processed_folder": str(_embedded_broker_dir / "processed"),
+        # Fanout exchanges (worker remote control) are recorded here; kombu's default is ./control.
+        "control_folder": str(_embedded_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Service levels: reminders, escalations and callback announcements; each happens once per item.
+    "workflow-sla-scan": {"task": "workflow.tasks.sla_scan_task", "schedule": 5 * 60},
+    "workflow-auto-close": {"task": "workflow.tasks.auto_close_task", "schedule": 60 * 60},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
@@ -206,6 +237,17 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Relais CRM <noreply@
 
 # Business settings.
 CLIENT_SEARCH_MIN_SIMILARITY = 0.3
+# Workflow (DESIGN.md section 6): lead targets, escalation delay after a reminder, how long a
+# resolved request may be reopened by a client's call before it counts as a new matter.
+LEAD_RESPONSE_HOURS = env.int("LEAD_RESPONSE_HOURS", default=24)
+LEAD_RESOLUTION_DAYS = env.int("LEAD_RESOLUTION_DAYS", default=30)
+SLA_ESCALATE_AFTER_HOURS = env.int("SLA_ESCALATE_AFTER_HOURS", default=4)
+REPEAT_CONTACT_DAYS = env.int("REPEAT_CONTACT_DAYS", default=7)
+AUTO_CLOSE_RESOLVED_DAYS = env.int("AUTO_CLOSE_RESOLVED_DAYS", default=7)
+# Channel intake: new clients met through the web form or e-mail join this agency (empty: the first
+# agency by code); the mail gateway proves itself with this shared secret (empty: the endpoint is off).
+INTAKE_DEFAULT_AGENCY_CODE = env.str("INTAKE_DEFAULT_AGENCY_CODE", default="")
+INTAKE_EMAIL_SECRET = env.str("INTAKE_EMAIL_SECRET", default="")
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,12 @@ if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 DEBUG = False
 
+# The SQLite file and the folder broker of base.py serve one machine; in production their quiet
+# fallback would lose data or tasks, so both must be named.
+for _required in ("DATABASE_URL", "CELERY_BROKER_URL"):
+    if not env.str(_required, default=""):
+        raise ImproperlyConfigured(f"Set the {_required} environment variable (production has no default).")
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
@@ -25,4 +31,6 @@ CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# The SMTP server as one URL, e.g. smtp+tls://user:password@mail.example.com:587
+vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

@@ -17,5 +17,15 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
-    "DEFAULT_THROTTLE_RATES": {"anon": "1000/min", "user": "10000/min", "token": "1000/min"},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "1000/min",
+        "user": "10000/min",
+        "token": "1000/min",
+        "intake": "1000/min",
+        "intake_email": "1000/min",
+    },
 }
+# Whitenoise looks files up per request instead of scanning STATIC_ROOT at start-up: tests never run
+# collectstatic, and the start-up scan warns (an error under pytest) that the directory is missing.
+WHITENOISE_AUTOREFRESH = True
+INTAKE_EMAIL_SECRET = "test-intake-secret"  # noqa: S105 - never used outside the test suite

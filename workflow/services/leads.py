@@ -153,8 +153,9 @@ def lead_accept(*, lead_id: int, user: User, potential_amount: Any, probability:
         errors["probability"] = _("Enter a percentage between 0 and 100.")
     if errors:
         raise InvalidInput(errors)
+    # Accepting is the response: the resolution clock starts from a clean SLA level.
     _move(lead, "accept", potential_amount=amount, probability=probability,
-          first_response_at=lead.first_response_at or timezone.now())  # fmt: skip
+          first_response_at=lead.first_response_at or timezone.now(), sla_level=0)  # fmt: skip
     record(actor=user, item=lead, action="accepted", payload={"probability": probability, "amount": str(amount)})
     return lead
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, PositiveSmallIntegerField, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -206,6 +206,12 @@ def service_request_claim(*, request_id: int, user: User) -> ServiceRequest:
         status_changed_at=now,
         updated_at=now,
         first_response_at=Coalesce(F("first_response_at"), now),
+        # The response clock stops here; the resolution clock starts from a clean SLA level.
+        sla_level=Case(
+            When(first_response_at__isnull=True, then=Value(0)),
+            default=F("sla_level"),
+            output_field=PositiveSmallIntegerField(),
+        ),
     )
     if not won:
         request.refresh_from_db()
@@ -232,7 +238,9 @@ def service_request_assign(*, request_id: int, actor: User, assignee_id: int) ->
         request.status = RequestStatus.ASSIGNED
         request.status_changed_at = timezone.now()
     request.assignee = assignee
-    request.first_response_at = request.first_response_at or timezone.now()
+    if request.first_response_at is None:
+        request.first_response_at = timezone.now()
+        request.sla_level = 0  # the resolution clock starts from a clean level
     request.routing_reason = {"code": "assigned", "by": actor.pk, "user": assignee.pk}
     request.save()
     record(actor=actor, item=request, action="assigned", payload={"by": actor.pk})

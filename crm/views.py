@@ -1,0 +1,244 @@
+"""Pages of the client record: the reception console, the client 360, client and contact forms.
+
+Thin doors: they parse forms, call `crm.selectors` and `crm.services`, and answer service errors with
+the status codes of DESIGN.md section 10 (out of scope 404, not allowed 403, bad input 400, conflict 409).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import rights
+from accounts.models import Agency, User
+from accounts.selectors import user_team_kinds
+from config.errors import Conflict, InvalidInput
+from config.pages import domain_errors_as_http, form_add_invalid_input
+from crm import selectors, services
+from crm.forms import ClientCreateForm, ClientForm, ContactForm, InteractionForm, account_owner_choices
+from crm.models import Client
+
+TIMELINE_PAGE_SIZE = 50
+PHONE_LOOKUP_LIMIT = 20
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to their main screen (DESIGN.md section 2)."""
+    user = request.user
+    is_admin = rights.is_org_admin(user)
+    # A superuser holds every right; one who is in no team is here to run the organisation.
+    if is_admin and not user_team_kinds(user=user):
+        return redirect("accounts:organisation")
+    if rights.has_any(user, rights.VIEW_CLIENTS):
+        return redirect("crm:console")
+    if is_admin:
+        return redirect("accounts:organisation")
+    return render(request, "home.html")
+
+
+@require_GET
+@login_required
+def console(request: HttpRequest) -> HttpResponse:
+    """The reception console: search as you type, or `?phone=` from the telephony's caller ID."""
+    phone = request.GET.get("phone", "").strip()
+    q = request.GET.get("q", "").strip()
+    results: list[Client] = []
+    if phone:
+        matches = selectors.client_lookup_phone(user=request.user, phone=phone).order_by("name", "pk")
+        results = list(matches[:PHONE_LOOKUP_LIMIT])
+        if len(results) == 1:
+            return redirect("crm:client_detail", client_id=results[0].pk)
+    elif q:
+        results = list(selectors.client_search(user=request.user, q=q))
+    context = {
+        "q": q,
+        "phone": phone,
+        "results": results,
+        "can_create": rights.has_any(request.user, rights.EDIT_CLIENTS),
+    }
+    return render(request, "crm/clients/console.html", context)
+
+
+@require_GET
+@login_required
+def search_results(request: HttpRequest) -> HttpResponse:
+    """The console's results, re-rendered as the agent types."""
+    q = request.GET.get("q", "").strip()
+    results = list(selectors.client_search(user=request.user, q=q)) if q else []
+    context = {"q": q, "results": results, "can_create": rights.has_any(request.user, rights.EDIT_CLIENTS)}
+    return render(request, "crm/clients/_results.html", context)
+
+
+def _timeline_page(client: Client, number: int | str | None = 1):
+    return Paginator(selectors.client_interactions(client=client), TIMELINE_PAGE_SIZE).get_page(number)
+
+
+def _client_360(request: HttpRequest, client: Client, *, interaction_form: InteractionForm | None = None,
+                contacts: list | None = None, status: int = 200) -> HttpResponse:  # fmt: skip
+    contacts = contacts if contacts is not None else list(client.contacts.all())
+    context = {
+        "client": client,
+        "contacts": contacts,
+        "holdings": list(client.holdings.select_related("product")),
+        "completeness": selectors.client_completeness(client=client, contact_count=len(contacts)),
+        "timeline": _timeline_page(client),
+        "can_edit": selectors.user_can(user=request.user, perm=rights.EDIT_CLIENTS, client=client),
+        "can_log": selectors.user_can(user=request.user, perm=rights.LOG_INTERACTIONS, client=client),
+        "interaction_form": interaction_form or InteractionForm(contacts=contacts),
+    }
+    return render(request, "crm/clients/detail.html", context, status=status)
+
+
+@require_GET
+@login_required
+@domain_errors_as_http
+def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = selectors.client_get_for_user(user=request.user, client_id=client_id)
+    return _client_360(request, client)
+
+
+@require_GET
+@login_required
+@domain_errors_as_http
+def client_timeline(request: HttpRequest, client_id: int) -> HttpResponse:
+    """One more page of the timeline, for the "more" button."""
+    client = selectors.client_get_for_user(user=request.user, client_id=client_id)
+    context = {"client": client, "timeline": _timeline_page(client, request.GET.get("page"))}
+    return render(request, "crm/clients/_timeline_items.html", context)
+
+
+@require_POST
+@login_required
+@domain_errors_as_http
+def interaction_create(request: HttpRequest, client_id: int) -> HttpResponse:
+    """Log a contact. With htmx: answer a fresh form, and the timeline swapped out of band."""
+    client = selectors.client_get_for_user(user=request.user, client_id=client_id)
+    contacts = list(client.contacts.all())
+    form = InteractionForm(request.POST, contacts=contacts)
+    if form.is_valid():
+        try:
+            services.interaction_log(actor=request.user, client_id=client.pk, **form.service_data())
+        except InvalidInput as error:
+            form_add_invalid_input(form, error)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Contact logged."))
+                return redirect("crm:client_detail", client_id=client.pk)
+            context = {"client": client, "interaction_form": InteractionForm(contacts=contacts),
+                       "timeline": _timeline_page(client), "logged": True}  # fmt: skip
+            return render(request, "crm/clients/_interaction_logged.html", context)
+    if request.htmx:
+        context = {"client": client, "interaction_form": form}
+        return render(request, "crm/clients/_interaction_form.html", context, status=400)
+    return _client_360(request, client, interaction_form=form, contacts=contacts, status=400)
+
+
+def _editable_agencies(user: User):
+    return Agency.objects.filter(pk__in=rights.agencies_where(user, rights.EDIT_CLIENTS)).order_by("name")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@domain_errors_as_http
+def client_create(request: HttpRequest) -> HttpResponse:
+    agencies = _editable_agencies(request.user)
+    if not agencies.exists():
+        raise PermissionDenied(_("You cannot create clients."))
+    candidates: list[Client] = []
+    status = 200
+    if request.method == "POST":
+        form = ClientCreateForm(request.POST, agencies=agencies, owners=account_owner_choices())
+        status = 400
+        if form.is_valid():
+            try:
+                client = services.client_create(
+                    actor=request.user, confirm=form.cleaned_data["confirm"], **form.service_data()
+                )
+            except InvalidInput as error:
+                form_add_invalid_input(form, error)
+            except Conflict as error:
+                candidate_ids = [candidate["id"] for candidate in error.extra.get("candidates", [])]
+                candidates = list(
+                    selectors.clients_visible(user=request.user)
+                    .filter(pk__in=candidate_ids)
+                    .select_related("agency", "account_owner")
+                    .order_by("name", "pk")
+                )
+                messages.warning(request, error.message)
+                status = 409
+            else:
+                messages.success(request, _("Client %(client)s created.") % {"client": client})
+                return redirect("crm:client_detail", client_id=client.pk)
+    else:
+        initial = {key: request.GET[key] for key in ("name", "phone", "email") if request.GET.get(key)}
+        if len(agencies) == 1:
+            initial["agency"] = agencies[0]
+        form = ClientCreateForm(initial=initial, agencies=agencies, owners=account_owner_choices())
+    context = {"form": form, "candidates": candidates, "client": None}
+    return render(request, "crm/clients/form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@domain_errors_as_http
+def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = selectors.client_get_for_user(user=request.user, client_id=client_id)
+    if not selectors.user_can(user=request.user, perm=rights.EDIT_CLIENTS, client=client):
+        raise PermissionDenied(_("You cannot edit this client."))
+    agencies = _editable_agencies(request.user)
+    owners = account_owner_choices(current_owner_id=client.account_owner_id)
+    status = 200
+    if request.method == "POST":
+        form = ClientForm(request.POST, agencies=agencies, owners=owners)
+        status = 400
+        if form.is_valid():
+            try:
+                services.client_update(actor=request.user, client_id=client.pk, **form.service_data())
+            except InvalidInput as error:
+                form_add_invalid_input(form, error)
+            else:
+                messages.success(request, _("Client record saved."))
+                return redirect("crm:client_detail", client_id=client.pk)
+    else:
+        form = ClientForm(initial={name: getattr(client, name) for name in ClientForm.base_fields},
+                          agencies=agencies, owners=owners)  # fmt: skip
+    return render(request, "crm/clients/form.html", {"form": form, "client": client}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@domain_errors_as_http
+def contact_form(request: HttpRequest, client_id: int, contact_id: int | None = None) -> HttpResponse:
+    """Add a contact to the client, or edit one of its contacts."""
+    client = selectors.client_get_for_user(user=request.user, client_id=client_id)
+    if not selectors.user_can(user=request.user, perm=rights.EDIT_CLIENTS, client=client):
+        raise PermissionDenied(_("You cannot edit this client's contacts."))
+    contact = None
+    if contact_id is not None:
+        contact = client.contacts.filter(pk=contact_id).first()
+        if contact is None:
+            raise Http404()
+    status = 200
+    if request.method == "POST":
+        form = ContactForm(request.POST)
+        status = 400
+        if form.is_valid():
+            try:
+                if contact is None:
+                    services.contact_create(actor=request.user, client_id=client.pk, **form.cleaned_data)
+                else:
+                    services.contact_update(actor=request.user, contact_id=contact.pk, **form.cleaned_data)
+            except InvalidInput as error:
+                form_add_invalid_input(form, error)
+            else:
+                messages.success(request, _("Contact saved."))
+                return redirect("crm:client_detail", client_id=client.pk)
+    else:
+        form = ContactForm(initial=ContactForm.initial_from(contact) if contact else None)
+    context = {"form": form, "client": client, "contact": contact}
+    return render(request, "crm/contacts/form.html", context, status=status)
