@@ -22,9 +22,7 @@ class InvalidInput(DomainError):
     def __init__(self, fields: Mapping[str, str | list | dict], message: str = "") -> None:
         super().__init__(message or "Invalid input.")
         # A nested dict names sub-fields, e.g. {"fields": {"invoice_number": [...]}}.
-        self.fields = {
-            key: value if isinstance(value, list | dict) else [str(value)] for key, value in fields.items()
-        }
+        self.fields = {key: value if isinstance(value, list | dict) else [str(value)] for key, value in fields.items()}
 
 
 class Conflict(DomainError):

@@ -1,0 +1,71 @@
+# Relais CRM: the two commands a newcomer needs are `make run` and `make test`.
+# Everything runs from .venv; nothing is installed globally.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+# Reinstalling takes a while; the stamp is newer than pyproject.toml once its pins are installed.
+STAMP := $(VENV)/.installed-stamp
+HOST_PORT := 127.0.0.1:8000
+
+# Playwright drives Debian's chromium; it must never fetch a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help install run test e2e lint format messages clean
+
+help:
+	@echo "make run       migrate, load demo data, start a Celery worker (with beat) and the server on http://$(HOST_PORT)/"
+	@echo "make test      the whole test suite (SQLite, or PostgreSQL when DATABASE_URL says so)"
+	@echo "make e2e       only the real-browser tests"
+	@echo "make lint      ruff check and ruff format --check"
+	@echo "make format    ruff format and ruff check --fix"
+	@echo "make messages  refresh the fr/en catalogs and compile them"
+	@echo "make clean     remove the virtualenv, caches, the local database and the embedded broker"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Relais CRM needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version 2>&1)." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The worker runs in the background with embedded beat, so reminders and scheduled jobs really run;
+# the trap stops it whenever the server stops (Ctrl-C included).
+run: install
+	mkdir -p var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	@echo "Starting the Celery worker (embedded beat) and the server on http://$(HOST_PORT)/ - Ctrl-C stops both."
+	@$(BIN)/celery -A config worker -B --pool=solo --loglevel=info & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
+	$(MANAGE) runserver $(HOST_PORT) --noreload
+
+test: install
+	$(BIN)/pytest
+
+e2e: install
+	$(BIN)/pytest -m e2e
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install
+	$(MANAGE) makemessages -l fr -l en --ignore=.venv --ignore=build --ignore=staticfiles
+	$(MANAGE) compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache staticfiles var test-artifacts
+	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,102 @@
+"""The Celery app: with no broker named, tasks really travel through the embedded folder broker to a
+worker (what `make run` relies on); with CELERY_BROKER_URL set (CI's Postgres run, production), the
+broker answers.
+
+Broker choice is made when settings load, so the embedded-broker cases run in fresh processes with an
+environment of their own and a broker folder under tmp_path.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+WORKER_DEADLINE_SECONDS = 20
+
+
+def embedded_broker_environment(tmp_path: Path) -> dict[str, str]:
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("CELERY_BROKER_URL", "DATABASE_URL", "CACHE_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        DJANGO_READ_DOT_ENV_FILE="false",
+        CELERY_TASK_ALWAYS_EAGER="false",
+        CELERY_EMBEDDED_BROKER_DIR=str(tmp_path / "broker"),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'worker.sqlite3'}",
+    )
+    return environment
+
+
+def run_python(environment: dict[str, str], code: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_without_a_broker_url_the_broker_is_the_embedded_folder(tmp_path):
+    printed = run_python(
+        embedded_broker_environment(tmp_path),
+        "import json; from config.celery import app; "
+        "print(json.dumps([app.conf.broker_url, app.conf.broker_transport_options]))",
+    )
+
+    broker_url, options = json.loads(printed)
+    assert broker_url == "filesystem://"
+    assert options["data_folder_in"] == options["data_folder_out"] == str(tmp_path / "broker")
+    assert options["control_folder"] == str(tmp_path / "broker" / "control")
+
+
+def test_a_task_sent_to_the_embedded_broker_is_consumed_by_a_worker(tmp_path):
+    environment = embedded_broker_environment(tmp_path)
+    broker_folder = tmp_path / "broker"
+
+    # celery.accumulate is built into every Celery app, so the round trip needs no task of ours.
+    task_id = run_python(
+        environment, "from config.celery import app; print(app.send_task('celery.accumulate', args=(1, 2)).id)"
+    )
+    assert any(task_id in message.read_text() for message in broker_folder.glob("*.msg"))
+
+    worker_log = tmp_path / "worker.log"
+    with worker_log.open("w") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=info",
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "--hostname=test-worker@%h"],
+            cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + WORKER_DEADLINE_SECONDS
+        while f"{task_id}] succeeded" not in worker_log.read_text() and worker.poll() is None:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.25)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+    log_text = worker_log.read_text()
+    assert f"{task_id}] succeeded" in log_text, log_text[-3000:]
+    assert not list(broker_folder.glob("*.msg")), "the worker left the message in the broker folder"
+
+
+@pytest.mark.skipif(not os.environ.get("CELERY_BROKER_URL"), reason="CELERY_BROKER_URL is not set")
+def test_the_configured_broker_answers():
+    from config.celery import app
+
+    assert app.conf.broker_url == os.environ["CELERY_BROKER_URL"]
+    with app.connection() as connection:
+        connection.ensure_connection(max_retries=1)
+        assert connection.connected
