@@ -133,3 +133,16 @@ def test_refuses_a_database_where_demo_usernames_are_taken():
         seed()
 
     assert not Client.objects.exists()
+
+
+def test_the_demo_has_requests_and_leads_in_every_state_routed_by_rules():
+    from workflow.models import Lead, LeadStatus, RequestStatus, RoutingRule, ServiceRequest
+
+    seed()
+    assert RoutingRule.objects.filter(kind="lead").exists() and RoutingRule.objects.filter(kind="service_request")
+    request_states = set(ServiceRequest.objects.values_list("status", flat=True))
+    lead_states = set(Lead.objects.values_list("status", flat=True))
+    assert request_states == set(RequestStatus.values)
+    assert lead_states == set(LeadStatus.values)
+    assert ServiceRequest.objects.filter(transfer_count__gt=0).exists()
+    assert Lead.objects.filter(reassign_count__gt=0).exists()

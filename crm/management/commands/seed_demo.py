@@ -6,12 +6,14 @@ from crm.demo import DEMO_PASSWORD, Demo, DemoRefused, build_demo, check_environ
 
 
 def seed_workflow(demo: Demo) -> None:
-    """HOOK for the workflow feature: service requests, leads, claims and sales on the demo clients.
+    """Service requests and leads on the demo clients (workflow.demo).
 
-    Build them through `workflow.services` from `demo` (people, teams, clients, products, rng). It lives
-    here, not in crm.demo, because crm must not import workflow (imports only point down); the command
-    is the one place that sees every app. Runs inside the seeding transaction, after the client record.
+    Called from here, not from crm.demo, because crm must not import workflow (imports only point
+    down); the command is the one place that sees every app. Runs inside the seeding transaction.
     """
+    from workflow.demo import seed_workflow as seed
+
+    seed(demo)
 
 
 class Command(BaseCommand):
@@ -42,7 +44,7 @@ class Command(BaseCommand):
             raise CommandError(str(refused)) from None
         elapsed = time.monotonic() - started
         counts = ", ".join(f"{demo.counts[name]} {name}" for name in ("clients", "contacts", "interactions",
-                                                                      "products", "holdings"))  # fmt: skip
+                                                                      "products", "holdings", "service requests", "leads"))  # fmt: skip
         self.stdout.write(
             self.style.SUCCESS(f"Demo data seeded in {elapsed:.1f} s: {len(demo.people)} people, {counts}.")
         )
