@@ -64,3 +64,17 @@ def test_search_by_contact_name_and_email(org):
 
 def test_search_by_legal_id(org):
     assert list(client_search(user=org.reception_a, q="552 100 554")) == [org.client_a]
+
+
+def test_a_client_shared_with_a_person_or_a_team_outside_its_agency_is_visible_to_them(org):
+    from guardian.shortcuts import assign_perm
+
+    from accounts.models import User
+    from crm.selectors import clients_visible
+
+    assert org.client_b not in clients_visible(user=org.reception_a)
+    assign_perm("crm.view_client", org.reception_a, org.client_b)  # a delegate while a colleague is away
+    assert client_get_for_user(user=User.objects.get(pk=org.reception_a.pk), client_id=org.client_b.pk)
+    assign_perm("crm.view_client", org.billing_team_north.group, org.client_c)  # shared with a team
+    assert org.client_c in clients_visible(user=User.objects.get(pk=org.billing_north.pk))
+    assert org.client_c not in clients_visible(user=User.objects.get(pk=org.reception_a.pk))
