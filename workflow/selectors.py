@@ -7,12 +7,26 @@
   seen by its sender and by whoever follows leads on the client's agency (reception).
 """
 
+from collections.abc import Iterable
+
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from accounts import rights
-from accounts.models import Membership, User
+from accounts.models import AgencyUserObjectPermission, Membership, Team, User
 from config.errors import NotFound
-from workflow.models import OPEN_LEAD_STATUSES, OPEN_REQUEST_STATUSES, Lead, LeadStatus, RequestStatus, ServiceRequest
+from workflow.models import (
+    OPEN_LEAD_STATUSES,
+    OPEN_REQUEST_STATUSES,
+    Category,
+    Comment,
+    Lead,
+    LeadStatus,
+    Notification,
+    RequestStatus,
+    RoutingRule,
+    ServiceRequest,
+)
+from workflow.transitions import LEAD_TRANSITIONS, REQUEST_TRANSITIONS, allowed_actions
 
 
 def user_team_ids(user: User) -> frozenset[int]:
@@ -155,3 +169,198 @@ def client_open_work(*, user: User, client_id: int) -> tuple[list[ServiceRequest
         .order_by("-created_at")[:50]
     )
     return requests, leads
+
+
+# --- For the HTTP API (added with workflow/api/) -------------------------------------------------------
+
+
+def request_list(
+    *, user: User, queue: bool = False, team_id: int | None = None, status: str | None = None,
+    category: str | None = None, client_id: int | None = None, assignee: str | None = None,
+) -> QuerySet[ServiceRequest]:  # fmt: skip
+    """Requests the user may see, newest first; as a team queue (`team_queue`) when asked or when a team is named.
+
+    `assignee` is "me" or "none". A queue shows open requests unless a status is given.
+    """
+    if queue or team_id is not None:
+        qs = team_queue(user=user, team_id=team_id, status=status, category=category, assignee=assignee)
+    else:
+        qs = _with_request_relations(requests_visible(user=user)).order_by("-created_at", "-pk")
+        if status:
+            qs = qs.filter(status=status)
+        if category:
+            qs = qs.filter(category__code=category)
+        if assignee == "me":
+            qs = qs.filter(assignee=user)
+        elif assignee == "none":
+            qs = qs.filter(assignee__isnull=True)
+    if client_id is not None:
+        qs = qs.filter(client_id=client_id)
+    return qs.select_related("requalified_to")
+
+
+def lead_list(*, user: User, status: str | None = None) -> QuerySet[Lead]:
+    """The lead inbox (`lead_inbox`) with what a list row shows joined."""
+    return lead_inbox(user=user, status=status).select_related("requalified_to")
+
+
+def lead_ids_readable(*, user: User, lead_ids: Iterable[int]) -> frozenset[int]:
+    """Which of these leads the user may read the content of (one query)."""
+    lead_ids = set(lead_ids)
+    if not lead_ids:
+        return frozenset()
+    return frozenset(leads_visible(user=user).filter(pk__in=lead_ids).values_list("pk", flat=True))
+
+
+def request_comments(*, user: User, request_id: int | str) -> QuerySet[Comment]:
+    request = request_get_for_user(user=user, request_id=request_id)
+    return request.comments.select_related("author").order_by("created_at", "pk")
+
+
+def lead_comments(*, user: User, lead_id: int | str) -> QuerySet[Comment]:
+    """A lead's comments are its content: only those who may read the lead see them."""
+    lead = lead_get_for_user(user=user, lead_id=lead_id)
+    return lead.comments.select_related("author").order_by("created_at", "pk")
+
+
+def routing_names(*, reasons: Iterable[dict]) -> dict[str, dict[int, str]]:
+    """Display names of the teams and people that stored routing reasons mention (two queries at most).
+
+    Feeds `workflow.routing.describe_routing` for a whole list, instead of one lookup per row.
+    """
+    team_ids: set[int] = set()
+    user_ids: set[int] = set()
+    for reason in reasons:
+        if not reason:
+            continue
+        if isinstance(reason.get("team"), int):
+            team_ids.add(reason["team"])
+        user_ids.update(reason[key] for key in ("user", "by") if isinstance(reason.get(key), int))
+    names: dict[str, dict[int, str]] = {"team": {}, "user": {}}
+    if team_ids:
+        names["team"] = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name"))
+    if user_ids:
+        people = User.objects.filter(pk__in=user_ids).only("pk", "username", "first_name", "last_name")
+        names["user"] = {person.pk: str(person) for person in people}
+    return names
+
+
+def notifications_of(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
+    """The user's own notifications, newest first."""
+    qs = Notification.objects.filter(recipient=user)
+    return qs.filter(read_at__isnull=True) if unread_only else qs
+
+
+def categories() -> QuerySet[Category]:
+    """Every category, active or not: everyone signed in reads them (a request form lists them)."""
+    return Category.objects.order_by("name", "pk")
+
+
+def category_get(*, category_id: int | str) -> Category:
+    try:
+        return categories().get(pk=int(category_id))
+    except (Category.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def routing_rules() -> QuerySet[RoutingRule]:
+    """Every rule in the order they are tried; readable by everyone, so the routing is a rule people can check."""
+    return RoutingRule.objects.select_related("target_team", "target_user").order_by("kind", "order", "pk")
+
+
+def routing_rule_get(*, rule_id: int | str) -> RoutingRule:
+    try:
+        return routing_rules().get(pk=int(rule_id))
+    except (RoutingRule.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+# --- What the pages need besides the lists above. ---------------------------------------------------
+
+
+def _manages(user: User, agency_id: int) -> bool:
+    return rights.is_org_admin(user) or rights.has_agency_perm(user, rights.MANAGE_UNIT, agency_id)
+
+
+def request_actions_for(*, user: User, request: ServiceRequest) -> list[str]:
+    """The actions a page offers on the request: allowed from its status and by who the user is.
+
+    It mirrors the checks of `workflow.services.requests` so that pages do not show buttons that
+    would answer 403; the services stay the authority.
+    """
+    in_team = request.team_id is not None and request.team_id in user_team_ids(user)
+    team_lead = request.team_id is not None and request.team_id in user_lead_team_ids(user)
+    manager = _manages(user, request.client.agency_id)
+    holder = request.assignee_id == user.pk or (request.assignee_id is None and in_team)
+    works = holder or team_lead or manager
+    sender = request.sender_id == user.pk
+    who = {
+        "claim": in_team and request.assignee_id is None,
+        "assign": team_lead or manager,
+        "start": works,
+        "wait": works,
+        "resolve": works,
+        "reopen": True,
+        "close": sender or in_team or manager,
+        "transfer": works or in_team,
+        "cancel": sender or works,
+        "requalify": works or in_team,
+        "comment": True,
+        "repeat_contact": True,
+    }
+    return [action for action in allowed_actions(REQUEST_TRANSITIONS, request.status) if who.get(action)]
+
+
+def lead_actions_for(*, user: User, lead: Lead) -> list[str]:
+    """The actions a page offers on a lead the user may read (see `request_actions_for`)."""
+    manager = _manages(user, lead.client.agency_id)
+    unheld_team = lead.assignee_id is None and lead.team_id is not None and lead.team_id in user_team_ids(user)
+    holder = lead.assignee_id == user.pk or manager
+    who = {
+        "accept": holder or unheld_team,
+        "start": holder,
+        "won": holder,
+        "lost": holder,
+        "requalify": holder or unheld_team,
+        "reassign": manager,
+        "comment": True,
+    }
+    return [action for action in allowed_actions(LEAD_TRANSITIONS, lead.status) if who.get(action)]
+
+
+def manages_any_unit(*, user: User) -> bool:
+    return rights.is_org_admin(user) or rights.has_any(user, rights.MANAGE_UNIT)
+
+
+def lead_reassign_candidates(*, agency_ids: Iterable[int]) -> dict[int, list[User]]:
+    """Per agency, the active people who may work its leads (through a team or as a delegate).
+
+    Three queries whatever the number of agencies, so a list of leads can offer a reassign select per row.
+    """
+    agency_ids = set(agency_ids)
+    if not agency_ids:
+        return {}
+    grant = "team__group__agencygroupobjectpermission"
+    via_teams = Membership.objects.filter(
+        ended_at__isnull=True, user__is_active=True, team__is_active=True,
+        **{f"{grant}__content_object_id__in": agency_ids, f"{grant}__permission__codename": rights.WORK_LEADS},
+    ).values_list(f"{grant}__content_object_id", "user_id")  # fmt: skip
+    delegates = AgencyUserObjectPermission.objects.filter(
+        content_object_id__in=agency_ids, permission__codename=rights.WORK_LEADS, user__is_active=True
+    ).values_list("content_object_id", "user_id")
+    pairs = set(via_teams) | set(delegates)
+    people = User.objects.in_bulk({user_id for _agency, user_id in pairs})
+    by_agency: dict[int, list[User]] = {agency_id: [] for agency_id in agency_ids}
+    for agency_id, user_id in pairs:
+        by_agency[agency_id].append(people[user_id])
+    for candidates in by_agency.values():
+        candidates.sort(key=lambda person: (person.last_name, person.first_name, person.username))
+    return by_agency
+
+
+def lead_ids_status_visible(*, user: User, lead_ids: Iterable[int]) -> frozenset[int]:
+    """Which of these leads the user may follow the status of (one query)."""
+    lead_ids = set(lead_ids)
+    if not lead_ids:
+        return frozenset()
+    return frozenset(leads_status_visible(user=user).filter(pk__in=lead_ids).values_list("pk", flat=True))

@@ -186,6 +186,8 @@ SPECTACULAR_SETTINGS = {
         "ComplexityEnum": "crm.models.Complexity",
         "DirectionEnum": "crm.models.Direction",
         "ItemKindEnum": "workflow.models.ItemKind",
+        "LeadStatusEnum": "workflow.models.LeadStatus",
+        "RequestStatusEnum": "workflow.models.RequestStatus",
         "SegmentEnum": "crm.models.Segment",
         "TeamKindEnum": "accounts.models.TeamKind",
         "TeamScopeEnum": "accounts.models.TeamScope",

@@ -5,6 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from tests.workflow.conftest import wf  # noqa: F401 - the workflow settings, for the workflow API's tests
 
 PASSWORD = "pass-word-123"  # what tests.factories.UserFactory gives everyone
 

@@ -14,6 +14,16 @@ CONTRACT_PATHS = [
     "/api/v1/contacts/", "/api/v1/contacts/{id}/",
     "/api/v1/interactions/", "/api/v1/interactions/{id}/",
     "/api/v1/products/", "/api/v1/products/{id}/",
+    "/api/v1/service-requests/", "/api/v1/service-requests/{id}/",
+    *(f"/api/v1/service-requests/{{id}}/{action}/" for action in (
+        "claim", "assign", "start", "transfer", "comment", "wait", "resolve", "reopen", "close", "cancel",
+        "requalify", "repeat_contact", "comments", "history")),
+    "/api/v1/leads/", "/api/v1/leads/{id}/",
+    *(f"/api/v1/leads/{{id}}/{action}/" for action in (
+        "status", "accept", "start", "requalify", "reassign", "won", "lost", "comment", "comments", "history")),
+    "/api/v1/categories/", "/api/v1/categories/{id}/", "/api/v1/routing-rules/", "/api/v1/routing-rules/{id}/",
+    "/api/v1/trace/", "/api/v1/trace/verify/",
+    "/api/v1/notifications/", "/api/v1/notifications/{id}/read/", "/api/v1/notifications/unread-count/",
 ]  # fmt: skip
 
 
