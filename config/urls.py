@@ -16,5 +16,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     # Top-level name, as LOGIN_REDIRECT_URL says: each person's main screen.
     path("", home, name="home"),
+    path("work/", include("workflow.urls")),
     path("", include("crm.urls")),
 ]

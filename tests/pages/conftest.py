@@ -4,6 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.workflow.conftest import wf  # noqa: F401 - the workflow settings an admin would have made, for page tests
+
 
 @pytest.fixture
 def queries_of() -> Callable[[Callable[[], object]], int]:

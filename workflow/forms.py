@@ -1,0 +1,346 @@
+"""Forms of the workflow pages. They parse input; the rules live in `workflow.services`.
+
+A category's required fields are a rule of the service (a missing one is its 400): the forms only
+render them as `field_<name>` inputs and hand them over as the `fields` dict.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Agency, Region, Team, TeamKind, User
+from config.errors import InvalidInput
+from config.pages import BootstrapFormMixin, form_add_invalid_input
+from crm.forms import DATETIME_LOCAL
+from crm.models import Channel, Product, Segment
+from workflow.models import Assignment, Category, ItemKind, TargetType
+
+FIELD_PREFIX = "field_"
+
+
+def _datetime_local(label: str) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=False,
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
+
+
+def category_field_label(name: str) -> str:
+    """Field names are admin data (`invoice_number`), shown as words."""
+    return name.replace("_", " ").strip().capitalize()
+
+
+def add_service_errors(form: forms.BaseForm, error: InvalidInput) -> None:
+    """Show a service's errors on the form, including a category's missing fields on their own inputs."""
+    nested = error.fields.get("fields")
+    if isinstance(nested, dict):
+        for name, messages in nested.items():
+            target = f"{FIELD_PREFIX}{name}"
+            for message in messages if isinstance(messages, list) else [messages]:
+                form.add_error(target if target in form.fields else None, message)
+    form_add_invalid_input(form, InvalidInput({k: v for k, v in error.fields.items() if k != "fields"}))
+
+
+class WorkflowForm(BootstrapFormMixin, forms.Form):
+    """Ids get a per-form prefix, so that several action forms can share one page."""
+
+    def __init__(self, *args, id_prefix: str = "", **kwargs) -> None:
+        if id_prefix:
+            kwargs.setdefault("auto_id", f"id_{id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class CategoryFieldsMixin:
+    """Adds the chosen category's fields (`field_<name>`) and reads them back as a dict."""
+
+    category_fields: list[str]
+
+    def _selected_category(self) -> Category | None:
+        form: Any = self
+        code = form.data.get(form.add_prefix("category")) if form.is_bound else form.initial.get("category")
+        if isinstance(code, Category):
+            return code
+        return Category.objects.filter(code=code, is_active=True).first() if code else None
+
+    def add_category_fields(self) -> None:
+        category = self._selected_category()
+        self.category_fields = list(category.required_fields) if category else []
+        for name in self.category_fields:
+            self.fields[f"{FIELD_PREFIX}{name}"] = forms.CharField(  # type: ignore[attr-defined]
+                label=category_field_label(name),
+                max_length=200,
+                required=False,
+                widget=forms.TextInput(attrs={"class": "form-control", "aria-required": "true"}),
+            )
+
+    def category_field_values(self) -> dict[str, str]:
+        data: Any = self
+        return {name: data.cleaned_data.get(f"{FIELD_PREFIX}{name}", "") for name in self.category_fields}
+
+
+def _category_select(*, id_prefix: str) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.filter(is_active=True).order_by("name"),
+        to_field_name="code",
+        empty_label=_("Choose a category…"),
+        widget=forms.Select(
+            attrs={
+                # The category's own fields are fetched as soon as it is chosen.
+                "hx-get": reverse_lazy("workflow:category-fields"),
+                "hx-trigger": "change",
+                "hx-target": f"#{id_prefix or 'request'}-category-fields",
+                "hx-vals": f'{{"form": "{id_prefix}"}}',
+            }
+        ),
+    )
+
+
+class ServiceRequestForm(CategoryFieldsMixin, WorkflowForm):
+    category_container_id = "request-category-fields"
+    category = _category_select(id_prefix="")
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    callback_after = _datetime_local(_("Call back from"))
+    callback_before = _datetime_local(_("Call back until"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_category_fields()
+
+    def service_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "category": data["category"],
+            "subject": data["subject"],
+            "description": data["description"],
+            "fields": self.category_field_values(),
+            "callback_after": data["callback_after"],
+            "callback_before": data["callback_before"],
+        }
+
+
+def _product_select() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("Product"),
+        queryset=Product.objects.filter(is_active=True).order_by("family", "name"),
+        required=False,
+        empty_label=_("No product in particular"),
+    )
+
+
+class LeadForm(WorkflowForm):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    product = _product_select()
+    callback_after = _datetime_local(_("Call back from"))
+    callback_before = _datetime_local(_("Call back until"))
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        product = data.pop("product")
+        return {**data, "product_id": product.pk if product else None}
+
+
+class CategoryFieldsForm(CategoryFieldsMixin, WorkflowForm):
+    """Only the fields of one category: what the request form swaps in when the category changes."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_category_fields()
+
+
+# --- Actions on a request or a lead ------------------------------------------------------------------
+
+
+class NoInputForm(WorkflowForm):
+    """An action that only needs a click (claim, start, close, ...)."""
+
+
+def _text(label: str, *, rows: int = 2, required: bool = True, max_length: int | None = None) -> forms.CharField:
+    return forms.CharField(label=label, required=required, max_length=max_length,
+                           widget=forms.Textarea(attrs={"rows": rows}))  # fmt: skip
+
+
+class ReasonForm(WorkflowForm):
+    reason = _text(_("Reason"), max_length=500)
+
+
+class OptionalNoteForm(WorkflowForm):
+    note = _text(_("Note for the file"), required=False)
+
+
+class ResolveForm(WorkflowForm):
+    resolution = _text(_("Resolution"), rows=3)
+
+
+class CommentForm(WorkflowForm):
+    body = _text(_("Comment"), rows=3)
+
+
+class AssignForm(WorkflowForm):
+    assignee = forms.TypedChoiceField(label=_("Give it to"), coerce=int)
+
+    def __init__(self, *args, members: Iterable[User], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [("", _("Choose a team member…")), *((m.pk, str(m)) for m in members)]
+
+
+class TransferForm(WorkflowForm):
+    team = forms.ModelChoiceField(label=_("To the team"), queryset=Team.objects.none(),
+                                  empty_label=_("Choose a team…"))  # fmt: skip
+    reason = _text(_("Why this team"), max_length=200)
+
+    def __init__(self, *args, current_team_id: int | None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(is_active=True).exclude(pk=current_team_id).order_by("name")
+
+
+class RequestRequalifyForm(WorkflowForm):
+    """A request that was a sales opportunity: it becomes a lead."""
+
+    reason = _text(_("Why it is a lead"), max_length=500)
+    subject = forms.CharField(label=_("Subject of the lead"), max_length=200, required=False,
+                              help_text=_("Empty: the request's subject."))  # fmt: skip
+    product = _product_select()
+
+
+class LeadRequalifyForm(CategoryFieldsMixin, WorkflowForm):
+    """Not a lead after all: it becomes a service request of a category (with that category's fields)."""
+
+    category_container_id = "requalify-category-fields"
+    reason = _text(_("Why it is not a lead"), max_length=500)
+    category = _category_select(id_prefix="requalify")
+    subject = forms.CharField(label=_("Subject of the request"), max_length=200, required=False,
+                              help_text=_("Empty: the lead's subject."))  # fmt: skip
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_category_fields()
+
+
+class AcceptForm(WorkflowForm):
+    potential_amount = forms.DecimalField(
+        label=_("Potential amount (€)"), min_value=0, max_digits=12, decimal_places=2,
+        widget=forms.NumberInput(attrs={"placeholder": _("Amount (€)"), "step": "0.01"}),
+    )  # fmt: skip
+    probability = forms.IntegerField(
+        label=_("Probability (%)"), min_value=0, max_value=100,
+        widget=forms.NumberInput(attrs={"placeholder": _("Prob. (%)")}),
+    )  # fmt: skip
+
+
+class WonForm(WorkflowForm):
+    amount = forms.DecimalField(label=_("Amount won (€)"), min_value=0, max_digits=12, decimal_places=2,
+                                required=False, help_text=_("Empty: the potential amount."))  # fmt: skip
+
+
+class ReassignForm(WorkflowForm):
+    assignee = forms.TypedChoiceField(label=_("Give it to"), coerce=int)
+    reason = _text(_("Why (written on the lead)"), required=False)
+
+    def __init__(self, *args, candidates: Iterable[User], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [("", _("Choose a salesperson…")), *((p.pk, str(p)) for p in candidates)]
+
+
+# --- Admin settings ----------------------------------------------------------------------------------
+
+
+class CategorySettingsForm(WorkflowForm):
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    required_fields = forms.CharField(
+        label=_("Required fields"), required=False,
+        help_text=_("Names separated by commas, e.g. invoice_number, contract_number."),
+    )  # fmt: skip
+    response_hours = forms.IntegerField(label=_("Response target (hours)"), min_value=1, initial=8)
+    resolution_hours = forms.IntegerField(label=_("Resolution target (hours)"), min_value=1, initial=72)
+    default_team_kind = forms.ChoiceField(label=_("Default queue: team of kind"), choices=TeamKind.choices,
+                                          initial=TeamKind.AFTER_SALES)  # fmt: skip
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    @classmethod
+    def initial_from(cls, category: Category) -> dict[str, Any]:
+        initial = {name: getattr(category, name) for name in cls.base_fields}
+        initial["required_fields"] = ", ".join(category.required_fields)
+        return initial
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["required_fields"] = [name.strip() for name in data["required_fields"].split(",") if name.strip()]
+        return data
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+class RoutingRuleForm(WorkflowForm):
+    """A rule's criteria as simple inputs; several values of one criterion mean "any of them"."""
+
+    order = forms.IntegerField(label=_("Order"), min_value=0, help_text=_("Rules are tried from the lowest."))
+    name = forms.CharField(label=_("Name"), max_length=120)
+    kind = forms.ChoiceField(label=_("Applies to"), choices=ItemKind.choices)
+    match_category = forms.MultipleChoiceField(label=_("Category"), required=False)
+    match_segment = forms.MultipleChoiceField(label=_("Client segment"), choices=Segment.choices, required=False)
+    match_agency = forms.TypedMultipleChoiceField(label=_("Agency"), coerce=int, required=False)
+    match_region = forms.TypedMultipleChoiceField(label=_("Region"), coerce=int, required=False)
+    match_product_family = forms.CharField(label=_("Product family"), max_length=200, required=False,
+                                           help_text=_("Several families separated by commas."))  # fmt: skip
+    match_channel = forms.MultipleChoiceField(label=_("Origin channel"), choices=Channel.choices, required=False)
+    target_type = forms.ChoiceField(label=_("Send to"), choices=TargetType.choices)
+    target_team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+    target_team_kind = forms.ChoiceField(label=_("Team kind"), choices=[("", "—"), *TeamKind.choices], required=False)
+    target_user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none(), required=False)
+    assignment = forms.ChoiceField(label=_("Assignment in the team"), choices=Assignment.choices,
+                                   initial=Assignment.CLAIM)  # fmt: skip
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    MATCH_FIELDS = ("category", "segment", "agency", "region", "product_family", "channel")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["match_category"].choices = list(Category.objects.order_by("name").values_list("code", "name"))
+        self.fields["match_agency"].choices = list(Agency.objects.order_by("name").values_list("pk", "name"))
+        self.fields["match_region"].choices = list(Region.objects.order_by("name").values_list("pk", "name"))
+        self.fields["target_team"].queryset = Team.objects.filter(is_active=True).order_by("name")
+        self.fields["target_user"].queryset = User.objects.filter(is_active=True).order_by("last_name", "username")
+        for name in self.MATCH_FIELDS:
+            if isinstance(self.fields[f"match_{name}"].widget, forms.SelectMultiple):
+                self.fields[f"match_{name}"].widget.attrs["size"] = 4
+
+    @classmethod
+    def initial_from(cls, rule) -> dict[str, Any]:
+        initial = {name: getattr(rule, name) for name in ("order", "name", "kind", "target_type", "target_team",
+                                                          "target_team_kind", "target_user", "assignment", "is_active")}  # fmt: skip
+        for key, value in (rule.match or {}).items():
+            values = value if isinstance(value, list) else [value]
+            initial[f"match_{key}"] = ", ".join(map(str, values)) if key == "product_family" else values
+        return initial
+
+    def service_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        match: dict[str, Any] = {}
+        for name in self.MATCH_FIELDS:
+            value = data[f"match_{name}"]
+            values = _split(value) if isinstance(value, str) else list(value)
+            if values:
+                match[name] = values[0] if len(values) == 1 else values
+        return {
+            "order": data["order"],
+            "name": data["name"],
+            "kind": data["kind"],
+            "match": match,
+            "target_type": data["target_type"],
+            "target_team": data["target_team"],
+            "target_team_kind": data["target_team_kind"],
+            "target_user": data["target_user"],
+            "assignment": data["assignment"],
+            "is_active": data["is_active"],
+        }

@@ -1,0 +1,30 @@
+"""The workflow's pages, under /work/ (the API is in `workflow.api_urls`)."""
+
+from django.urls import path
+
+from workflow.views import leads, lists, notifications, reception, requests, settings
+
+app_name = "workflow"
+urlpatterns = [
+    path("queue/", lists.queue, name="queue"),
+    path("inbox/", lists.inbox, name="inbox"),
+    path("clients/<int:client_id>/requests/new/", reception.request_create, name="request-create"),
+    path("clients/<int:client_id>/leads/new/", reception.lead_create, name="lead-create"),
+    path("clients/<int:client_id>/work/", reception.client_work, name="client-work"),
+    path("clients/<int:client_id>/history/", reception.client_history, name="client-history"),
+    path("category-fields/", reception.category_fields, name="category-fields"),
+    path("requests/<int:request_id>/", requests.request_detail, name="request-detail"),
+    path("requests/<int:request_id>/<slug:action>/", requests.request_action, name="request-action"),
+    path("leads/<int:lead_id>/", leads.lead_detail, name="lead-detail"),
+    path("leads/<int:lead_id>/status/", leads.lead_status, name="lead-status"),
+    path("leads/<int:lead_id>/<slug:action>/", leads.lead_action, name="lead-action"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/bell/", notifications.bell, name="notification-bell"),
+    path("notifications/<int:notification_id>/read/", notifications.notification_read, name="notification-read"),
+    path("settings/categories/", settings.category_list, name="settings-categories"),
+    path("settings/categories/new/", settings.category_form, name="settings-category-create"),
+    path("settings/categories/<int:category_id>/", settings.category_form, name="settings-category-edit"),
+    path("settings/rules/", settings.rule_list, name="settings-rules"),
+    path("settings/rules/new/", settings.rule_form, name="settings-rule-create"),
+    path("settings/rules/<int:rule_id>/", settings.rule_form, name="settings-rule-edit"),
+]

@@ -1,0 +1,109 @@
+"""The back-office team queue and the salesperson's lead inbox."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from accounts import rights
+from accounts.models import Team, User
+from config.pages import domain_errors_as_http
+from workflow.forms import AcceptForm, ReassignForm
+from workflow.models import Lead, LeadStatus, RequestStatus, ServiceRequest
+from workflow.selectors import (
+    categories,
+    lead_actions_for,
+    lead_inbox,
+    lead_reassign_candidates,
+    manages_any_unit,
+    team_queue,
+    user_team_ids,
+)
+from workflow.views.common import annotate_for_display
+
+PAGE_SIZE = 50
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def queue_rows(user: User, requests: list[ServiceRequest]) -> list[ServiceRequest]:
+    """What a queue row shows besides the request: routing in words, SLA, whether the user may claim it."""
+    teams = user_team_ids(user)
+    for item in annotate_for_display(requests):
+        item.can_claim = item.status == RequestStatus.NEW and item.assignee_id is None and item.team_id in teams
+    return requests
+
+
+@require_GET
+@login_required
+@domain_errors_as_http
+def queue(request: HttpRequest) -> HttpResponse:
+    """The requests of the user's teams: unclaimed first, then oldest first."""
+    user = request.user
+    filters = {
+        "team_id": _int_or_none(request.GET.get("team")),
+        "status": request.GET.get("status") if request.GET.get("status") in RequestStatus.values else None,
+        "category": request.GET.get("category") or None,
+        "assignee": request.GET.get("assignee") if request.GET.get("assignee") in ("me", "none") else None,
+    }
+    page = Paginator(team_queue(user=user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "rows": queue_rows(user, list(page)),
+        "filters": filters,
+        "teams": Team.objects.filter(pk__in=user_team_ids(user)).order_by("name"),
+        "categories": categories().filter(is_active=True),
+        "statuses": RequestStatus.choices,
+        "query": query.urlencode(),
+    }
+    return render(request, "workflow/queue/queue.html", context)
+
+
+def inbox_rows(user: User, leads: list[Lead]) -> list[Lead]:
+    """Each row with its routing, SLA, the actions the user may do, and the forms of the quick ones."""
+    for lead in annotate_for_display(leads):
+        lead.actions = lead_actions_for(user=user, lead=lead)
+    candidates = lead_reassign_candidates(
+        agency_ids={lead.client.agency_id for lead in leads if "reassign" in lead.actions}
+    )
+    for lead in leads:
+        # A manager may accept for someone else, but from the lead's page: the quick form is for its holder.
+        own = lead.assignee_id in (None, user.pk)
+        lead.accept_form = AcceptForm(id_prefix=f"accept-{lead.pk}") if "accept" in lead.actions and own else None
+        lead.reassign_form = (
+            ReassignForm(
+                id_prefix=f"reassign-{lead.pk}",
+                candidates=[p for p in candidates.get(lead.client.agency_id, []) if p.pk != lead.assignee_id],
+            )
+            if "reassign" in lead.actions
+            else None
+        )
+    return leads
+
+
+@require_GET
+@login_required
+@domain_errors_as_http
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The salesperson's leads, new first; a manager sees the open leads of their scope."""
+    user = request.user
+    status = request.GET.get("status") if request.GET.get("status") in LeadStatus.values else None
+    page = Paginator(lead_inbox(user=user, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "rows": inbox_rows(user, list(page)),
+        "status": status,
+        "statuses": LeadStatus.choices,
+        "query": f"status={status}" if status else "",
+        "is_manager": manages_any_unit(user=user),
+        "works_leads": rights.has_any(user, rights.WORK_LEADS),
+    }
+    return render(request, "workflow/leads/inbox.html", context)
