@@ -13,7 +13,7 @@ HOST_PORT := 127.0.0.1:8000
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install run test e2e lint format messages clean
+.PHONY: help install run test e2e lint format messages messages-check clean
 
 help:
 	@echo "make run       migrate, load demo data, start a Celery worker (with beat) and the server on http://$(HOST_PORT)/"
@@ -61,9 +61,17 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Needs GNU gettext (Debian: gettext). Source strings are English, so the English catalog is filled
+# from the ids; the French one is translated by hand. The compiled .mo files are committed, so that
+# running the app needs no gettext.
 messages: install
-	$(MANAGE) makemessages -l fr -l en --ignore=.venv --ignore=build --ignore=staticfiles
+	$(MANAGE) makemessages -l fr -l en --add-location=file --no-obsolete --ignore=.venv --ignore=tests \
+		--ignore=bench --ignore=staticfiles --ignore=build --ignore=scripts
+	$(BIN)/python scripts/catalogs.py fill-english
 	$(MANAGE) compilemessages --ignore=.venv
+
+messages-check: install
+	$(BIN)/python scripts/catalogs.py check
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache staticfiles var test-artifacts

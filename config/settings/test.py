@@ -29,3 +29,6 @@ REST_FRAMEWORK = {
 # collectstatic, and the start-up scan warns (an error under pytest) that the directory is missing.
 WHITENOISE_AUTOREFRESH = True
 INTAKE_EMAIL_SECRET = "test-intake-secret"  # noqa: S105 - never used outside the test suite
+# Tests assert English texts unless they ask for French (Accept-Language or the user's choice);
+# tests/test_translations.py checks that French is complete and served.
+LANGUAGE_CODE = "en"

@@ -100,7 +100,7 @@ def login(browser, live_url):
         context = browser.new_context(locale=language, viewport={"width": 1280, "height": 900})
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(30_000)  # generous: CI shares two cores
         page.goto(f"{live_url}/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", DEMO_PASSWORD)

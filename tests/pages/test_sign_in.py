@@ -61,9 +61,10 @@ def test_navigation_follows_the_persons_teams(page_as, org):
 
 def test_choosing_english_is_saved_on_the_person_and_followed_by_every_page(page_as, org):
     client = page_as(org.reception_a)
-    page = client.get(reverse("crm:console"))
+    page = client.get(reverse("crm:console"), HTTP_ACCEPT_LANGUAGE="fr")  # a French browser
     assert page["Content-Language"] == "fr"
     assert '<html lang="fr">' in page.content.decode()
+    assert "Rechercher un client" in page.content.decode()
 
     response = client.post(reverse("accounts:language"), {"language": "en", "next": reverse("crm:console")})
 
@@ -71,9 +72,10 @@ def test_choosing_english_is_saved_on_the_person_and_followed_by_every_page(page
     assert User.objects.get(pk=org.reception_a.pk).language == "en"
     client.cookies.clear()  # the choice must survive a new browser, not only the cookie
     client.force_login(org.reception_a)
-    page = client.get(reverse("crm:console"))
+    page = client.get(reverse("crm:console"), HTTP_ACCEPT_LANGUAGE="fr")  # the person's choice wins
     assert page["Content-Language"] == "en"
     assert '<html lang="en">' in page.content.decode()
+    assert "Find a client" in page.content.decode()
 
 
 def test_the_language_switch_works_before_signing_in(client, db):
