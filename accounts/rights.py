@@ -108,23 +108,35 @@ def _cache(user: User) -> dict[str, frozenset[int]]:
     return cache
 
 
+def _load_rights(user: User) -> dict[str, frozenset[int]]:
+    """Every agency permission the user holds, in one query: {codename: agency ids}."""
+    if user.is_superuser:
+        everywhere = frozenset(Agency.objects.values_list("pk", flat=True))
+        return dict.fromkeys(ALL_AGENCY_PERMISSIONS, everywhere)
+    via_groups = AgencyGroupObjectPermission.objects.filter(
+        group__user=user, permission__content_type__app_label="accounts"
+    ).values_list("permission__codename", "content_object_id")
+    direct = AgencyUserObjectPermission.objects.filter(
+        user=user, permission__content_type__app_label="accounts"
+    ).values_list("permission__codename", "content_object_id")
+    found: dict[str, set[int]] = {perm: set() for perm in ALL_AGENCY_PERMISSIONS}
+    for codename, agency_id in via_groups.union(direct):
+        found.setdefault(codename, set()).add(agency_id)
+    return {codename: frozenset(ids) for codename, ids in found.items()}
+
+
 def agencies_where(user: User | AnonymousUser, perm: str) -> frozenset[int]:
-    """Ids of the agencies on which `user` holds `perm` (through teams, or as a delegate)."""
+    """Ids of the agencies on which `user` holds `perm` (through teams, or as a delegate).
+
+    The first question of a request loads all of the user's agency rights at once (one query); the
+    answers are memoised on the user object, which lives for one request.
+    """
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     cache = _cache(user)
-    if perm not in cache:
-        if user.is_superuser:
-            cache[perm] = frozenset(Agency.objects.values_list("pk", flat=True))
-        else:
-            via_groups = AgencyGroupObjectPermission.objects.filter(
-                group__user=user, permission__codename=perm, permission__content_type__app_label="accounts"
-            ).values_list("content_object_id", flat=True)
-            direct = AgencyUserObjectPermission.objects.filter(
-                user=user, permission__codename=perm, permission__content_type__app_label="accounts"
-            ).values_list("content_object_id", flat=True)
-            cache[perm] = frozenset(via_groups.union(direct))
-    return cache[perm]
+    if not cache:
+        cache.update(_load_rights(user))
+    return cache.get(perm, frozenset())
 
 
 def has_agency_perm(user: User | AnonymousUser, perm: str, agency_id: int | None) -> bool:
