@@ -156,7 +156,9 @@ def membership_start(
 @transaction.atomic
 def membership_end(*, actor: User | None, membership_id: int, ended_at: datetime | None = None) -> Membership:
     """Close a membership; the history keeps it. The person loses the team's rights at once."""
-    membership = Membership.objects.select_for_update().select_related("team", "user").get(pk=membership_id)
+    membership = Membership.objects.select_for_update().select_related("team", "user").filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFound()
     if membership.ended_at is not None:
         raise Conflict(_("This membership has already ended."), status="ended")
     ended_at = ended_at or timezone.now()
@@ -179,7 +181,9 @@ def membership_end(*, actor: User | None, membership_id: int, ended_at: datetime
 @transaction.atomic
 def person_reassign(*, actor: User | None, membership_id: int, to_team: Team) -> Membership:
     """Move a person: end one membership and open another at the same instant, in one step."""
-    current = Membership.objects.select_related("team").get(pk=membership_id)
+    current = Membership.objects.select_related("team", "user").filter(pk=membership_id).first()
+    if current is None:
+        raise NotFound()
     if current.team_id == to_team.pk:
         raise Conflict(_("This person is already in that team."))
     now = timezone.now()

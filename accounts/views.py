@@ -23,8 +23,7 @@ from django.views.i18n import set_language
 
 from accounts import rights, selectors, services
 from accounts.forms import LanguageForm, LoginForm, MembershipStartForm, ReassignForm, TeamCreateForm, UserCreateForm
-from accounts.models import Membership
-from config.errors import Conflict, InvalidInput
+from config.errors import Conflict, InvalidInput, NotFound
 from config.pages import domain_errors_as_http, form_add_invalid_input
 
 USERS_PER_PAGE = 50
@@ -117,7 +116,7 @@ def membership_reassign(request: HttpRequest, membership_id: int) -> HttpRespons
         membership = services.person_reassign(
             actor=request.user, membership_id=membership_id, to_team=form.cleaned_data["team"]
         )
-    except Membership.DoesNotExist:
+    except NotFound:
         raise Http404() from None
     except (InvalidInput, Conflict) as error:
         return _refuse(request, error)
@@ -132,7 +131,7 @@ def membership_reassign(request: HttpRequest, membership_id: int) -> HttpRespons
 def membership_end(request: HttpRequest, membership_id: int) -> HttpResponse:
     try:
         membership = services.membership_end(actor=request.user, membership_id=membership_id)
-    except Membership.DoesNotExist:
+    except NotFound:
         raise Http404() from None
     except (InvalidInput, Conflict) as error:
         return _refuse(request, error)

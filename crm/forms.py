@@ -3,22 +3,15 @@
 from collections.abc import Iterable
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Agency, TeamKind, User
+from accounts.models import Agency, User
 from config.pages import BootstrapFormMixin
 from crm.models import Channel, ClientStatus, Contact, Direction, Segment
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
-
-def account_owner_choices(*, current_owner_id: int | None = None) -> QuerySet[User]:
-    """Salespeople in a team now: account owners are the clients' named salespeople (DESIGN.md section 1)."""
-    in_sales = Q(is_active=True, memberships__ended_at__isnull=True, memberships__team__kind=TeamKind.SALES)
-    keep_current = Q(pk=current_owner_id) if current_owner_id else Q(pk__in=[])
-    return User.objects.filter(in_sales | keep_current).distinct().order_by("last_name", "first_name", "username")
 
 
 class ClientForm(BootstrapFormMixin, forms.Form):

@@ -8,7 +8,7 @@ from django.db.models import Case, Count, F, FloatField, Func, OuterRef, Q, Quer
 from django.db.models.functions import Coalesce, Greatest
 
 from accounts import rights
-from accounts.models import User
+from accounts.models import TeamKind, User
 from config.errors import NotFound
 from crm.models import (
     Client,
@@ -183,3 +183,10 @@ def clients_with_list_data(*, clients: QuerySet[Client]) -> QuerySet[Client]:
     return clients.select_related("agency", "account_owner").annotate(
         contact_count=Coalesce(Subquery(contact_count), Value(0))
     )
+
+
+def account_owner_choices(*, current_owner_id: int | None = None) -> QuerySet[User]:
+    """Salespeople in a team now: account owners are the clients' named salespeople (DESIGN.md section 1)."""
+    in_sales = Q(is_active=True, memberships__ended_at__isnull=True, memberships__team__kind=TeamKind.SALES)
+    keep_current = Q(pk=current_owner_id) if current_owner_id else Q(pk__in=[])
+    return User.objects.filter(in_sales | keep_current).distinct().order_by("last_name", "first_name", "username")

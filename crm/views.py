@@ -19,7 +19,7 @@ from accounts.selectors import user_team_kinds
 from config.errors import Conflict, InvalidInput
 from config.pages import domain_errors_as_http, form_add_invalid_input
 from crm import selectors, services
-from crm.forms import ClientCreateForm, ClientForm, ContactForm, InteractionForm, account_owner_choices
+from crm.forms import ClientCreateForm, ClientForm, ContactForm, InteractionForm
 from crm.models import Client
 
 TIMELINE_PAGE_SIZE = 50
@@ -152,7 +152,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
     candidates: list[Client] = []
     status = 200
     if request.method == "POST":
-        form = ClientCreateForm(request.POST, agencies=agencies, owners=account_owner_choices())
+        form = ClientCreateForm(request.POST, agencies=agencies, owners=selectors.account_owner_choices())
         status = 400
         if form.is_valid():
             try:
@@ -178,7 +178,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
         initial = {key: request.GET[key] for key in ("name", "phone", "email") if request.GET.get(key)}
         if len(agencies) == 1:
             initial["agency"] = agencies[0]
-        form = ClientCreateForm(initial=initial, agencies=agencies, owners=account_owner_choices())
+        form = ClientCreateForm(initial=initial, agencies=agencies, owners=selectors.account_owner_choices())
     context = {"form": form, "candidates": candidates, "client": None}
     return render(request, "crm/clients/form.html", context, status=status)
 
@@ -191,7 +191,7 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
     if not selectors.user_can(user=request.user, perm=rights.EDIT_CLIENTS, client=client):
         raise PermissionDenied(_("You cannot edit this client."))
     agencies = _editable_agencies(request.user)
-    owners = account_owner_choices(current_owner_id=client.account_owner_id)
+    owners = selectors.account_owner_choices(current_owner_id=client.account_owner_id)
     status = 200
     if request.method == "POST":
         form = ClientForm(request.POST, agencies=agencies, owners=owners)
