@@ -26,7 +26,6 @@ from workflow.models import (
     RoutingRule,
     ServiceRequest,
 )
-from workflow.transitions import LEAD_TRANSITIONS, REQUEST_TRANSITIONS, allowed_actions
 
 
 def user_team_ids(user: User) -> frozenset[int]:
@@ -276,56 +275,6 @@ def routing_rule_get(*, rule_id: int | str) -> RoutingRule:
 
 
 # --- What the pages need besides the lists above. ---------------------------------------------------
-
-
-def _manages(user: User, agency_id: int) -> bool:
-    return rights.is_org_admin(user) or rights.has_agency_perm(user, rights.MANAGE_UNIT, agency_id)
-
-
-def request_actions_for(*, user: User, request: ServiceRequest) -> list[str]:
-    """The actions a page offers on the request: allowed from its status and by who the user is.
-
-    It mirrors the checks of `workflow.services.requests` so that pages do not show buttons that
-    would answer 403; the services stay the authority.
-    """
-    in_team = request.team_id is not None and request.team_id in user_team_ids(user)
-    team_lead = request.team_id is not None and request.team_id in user_lead_team_ids(user)
-    manager = _manages(user, request.client.agency_id)
-    holder = request.assignee_id == user.pk or (request.assignee_id is None and in_team)
-    works = holder or team_lead or manager
-    sender = request.sender_id == user.pk
-    who = {
-        "claim": in_team and request.assignee_id is None,
-        "assign": team_lead or manager,
-        "start": works,
-        "wait": works,
-        "resolve": works,
-        "reopen": True,
-        "close": sender or in_team or manager,
-        "transfer": works or in_team,
-        "cancel": sender or works,
-        "requalify": works or in_team,
-        "comment": True,
-        "repeat_contact": True,
-    }
-    return [action for action in allowed_actions(REQUEST_TRANSITIONS, request.status) if who.get(action)]
-
-
-def lead_actions_for(*, user: User, lead: Lead) -> list[str]:
-    """The actions a page offers on a lead the user may read (see `request_actions_for`)."""
-    manager = _manages(user, lead.client.agency_id)
-    unheld_team = lead.assignee_id is None and lead.team_id is not None and lead.team_id in user_team_ids(user)
-    holder = lead.assignee_id == user.pk or manager
-    who = {
-        "accept": holder or unheld_team,
-        "start": holder,
-        "won": holder,
-        "lost": holder,
-        "requalify": holder or unheld_team,
-        "reassign": manager,
-        "comment": True,
-    }
-    return [action for action in allowed_actions(LEAD_TRANSITIONS, lead.status) if who.get(action)]
 
 
 def manages_any_unit(*, user: User) -> bool:

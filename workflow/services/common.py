@@ -7,7 +7,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import rights
 from accounts.models import User
 from config.errors import InvalidInput
 from trace.models import TraceEvent
@@ -32,10 +31,6 @@ def require_text(value: str | None, field: str) -> str:
     if not value:
         raise InvalidInput({field: _("This field is required.")})
     return value
-
-
-def is_manager_of(user: User, item: ServiceRequest | Lead) -> bool:
-    return rights.is_org_admin(user) or rights.has_agency_perm(user, rights.MANAGE_UNIT, item.client.agency_id)
 
 
 def record(

@@ -15,9 +15,10 @@ from config.errors import Conflict, InvalidInput, PermissionDenied
 from crm.models import Channel, Client, Product
 from crm.selectors import client_get_for_user
 from workflow.models import ItemKind, Lead, ServiceRequest
+from workflow.policy import require_lead_action
 from workflow.routing import route_item
-from workflow.selectors import lead_get_for_user, user_team_ids
-from workflow.services.common import check_callback_window, is_manager_of, record, require_text
+from workflow.selectors import lead_get_for_user
+from workflow.services.common import check_callback_window, record, require_text
 from workflow.transitions import LEAD_TRANSITIONS, next_status
 
 
@@ -105,11 +106,6 @@ def _locked(*, user: User, lead_id: int) -> Lead:
     return Lead.objects.select_for_update().select_related("client", "client__agency").get(pk=lead_id)
 
 
-def _require_holder(user: User, lead: Lead) -> None:
-    if lead.assignee_id != user.pk and not is_manager_of(user, lead):
-        raise PermissionDenied(_("Only the salesperson holding this lead or a manager can do this."))
-
-
 def _move(lead: Lead, action: str, **changes: Any) -> None:
     previous = lead.status
     lead.status = next_status(LEAD_TRANSITIONS, action, lead.status)
@@ -137,9 +133,9 @@ def lead_accept(*, lead_id: int, user: User, potential_amount: Any, probability:
     A lead routed to a team with nobody holding it is taken by the member who accepts it.
     """
     lead = _locked(user=user, lead_id=lead_id)
-    if lead.assignee_id is None and lead.team_id in user_team_ids(user):
-        lead.assignee = user
-    _require_holder(user, lead)
+    require_lead_action(user=user, lead=lead, action="accept")
+    if lead.assignee_id is None:
+        lead.assignee = user  # a team member takes the unheld lead by accepting it
     errors: dict[str, str] = {}
     try:
         amount = _amount(potential_amount, "potential_amount")
@@ -163,7 +159,7 @@ def lead_accept(*, lead_id: int, user: User, potential_amount: Any, probability:
 @transaction.atomic
 def lead_start(*, lead_id: int, user: User) -> Lead:
     lead = _locked(user=user, lead_id=lead_id)
-    _require_holder(user, lead)
+    require_lead_action(user=user, lead=lead, action="start")
     _move(lead, "start")
     record(actor=user, item=lead, action="started")
     return lead
@@ -172,7 +168,7 @@ def lead_start(*, lead_id: int, user: User) -> Lead:
 @transaction.atomic
 def lead_won(*, lead_id: int, user: User, amount: Any = None, reason: str = "") -> Lead:
     lead = _locked(user=user, lead_id=lead_id)
-    _require_holder(user, lead)
+    require_lead_action(user=user, lead=lead, action="won")
     amount = _amount(amount, "amount") if amount not in (None, "") else lead.potential_amount
     _move(lead, "won", closed_at=timezone.now(), potential_amount=amount, status_reason=reason.strip())
     record(actor=user, item=lead, action="won", payload={"amount": str(amount) if amount is not None else None})
@@ -182,7 +178,7 @@ def lead_won(*, lead_id: int, user: User, amount: Any = None, reason: str = "") 
 @transaction.atomic
 def lead_lost(*, lead_id: int, user: User, reason: str) -> Lead:
     lead = _locked(user=user, lead_id=lead_id)
-    _require_holder(user, lead)
+    require_lead_action(user=user, lead=lead, action="lost")
     reason = require_text(reason, "reason")
     _move(lead, "lost", closed_at=timezone.now(), status_reason=reason)
     record(actor=user, item=lead, action="lost")
@@ -193,8 +189,7 @@ def lead_lost(*, lead_id: int, user: User, reason: str) -> Lead:
 def lead_reassign(*, lead_id: int, actor: User, assignee_id: int, reason: str = "") -> Lead:
     """A manager gives the lead to another salesperson of the client's agency."""
     lead = _locked(user=actor, lead_id=lead_id)
-    if not is_manager_of(actor, lead):
-        raise PermissionDenied(_("Only a manager of the client's agency can reassign a lead."))
+    require_lead_action(user=actor, lead=lead, action="reassign")
     assignee = User.objects.filter(pk=assignee_id, is_active=True).first()
     if assignee is None or not rights.has_agency_perm(assignee, rights.WORK_LEADS, lead.client.agency_id):
         raise InvalidInput({"assignee": _("Choose a salesperson of the client's agency.")})
@@ -227,7 +222,7 @@ def lead_requalify(
     from workflow.services.requests import category_or_error, check_category_fields, create_request_row
 
     lead = _locked(user=user, lead_id=lead_id)
-    _require_holder_or_team(user, lead)
+    require_lead_action(user=user, lead=lead, action="requalify")
     reason = require_text(reason, "reason")
     category_obj = category_or_error(category)
     fields = check_category_fields(category_obj, fields)
@@ -239,9 +234,3 @@ def lead_requalify(
     )  # fmt: skip
     record(actor=user, item=lead, action="requalified", payload={"request": request.pk, "not_a_lead": True})
     return lead, request
-
-
-def _require_holder_or_team(user: User, lead: Lead) -> None:
-    if lead.assignee_id is None and lead.team_id in user_team_ids(user):
-        return
-    _require_holder(user, lead)

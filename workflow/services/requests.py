@@ -16,9 +16,10 @@ from config.errors import Conflict, InvalidInput, PermissionDenied
 from crm.models import Channel, Client
 from crm.selectors import client_get_for_user
 from workflow.models import Category, ItemKind, Lead, RequestStatus, ServiceRequest
+from workflow.policy import require_request_action
 from workflow.routing import route_item, team_members
-from workflow.selectors import request_get_for_user, user_lead_team_ids, user_team_ids
-from workflow.services.common import check_callback_window, is_manager_of, record, require_text
+from workflow.selectors import request_get_for_user
+from workflow.services.common import check_callback_window, record, require_text
 from workflow.transitions import REQUEST_TRANSITIONS, next_status
 
 
@@ -160,22 +161,8 @@ def _locked(*, user: User, request_id: int) -> ServiceRequest:
     )
 
 
-def _is_team_member(user: User, request: ServiceRequest) -> bool:
-    return request.team_id is not None and request.team_id in user_team_ids(user)
-
-
-def _can_work(user: User, request: ServiceRequest) -> bool:
-    """The assignee works the request; while nobody holds it, its team does; managers always may."""
-    if request.assignee_id == user.pk:
-        return True
-    if request.assignee_id is None and _is_team_member(user, request):
-        return True
-    return (request.team_id in user_lead_team_ids(user)) or is_manager_of(user, request)
-
-
-def _require_worker(user: User, request: ServiceRequest) -> None:
-    if not _can_work(user, request):
-        raise PermissionDenied(_("Only the person holding this request, its team lead or a manager can do this."))
+def _require(user: User, request: ServiceRequest, action: str) -> None:
+    require_request_action(user=user, request=request, action=action)
 
 
 def _move(request: ServiceRequest, action: str, **changes: Any) -> str:
@@ -197,8 +184,7 @@ def service_request_claim(*, request_id: int, user: User) -> ServiceRequest:
     `status = new AND assignee IS NULL`.
     """
     request = request_get_for_user(user=user, request_id=request_id)
-    if not _is_team_member(user, request):
-        raise PermissionDenied(_("Only a member of the request's team can claim it."))
+    _require(user, request, "claim")
     now = timezone.now()
     won = ServiceRequest.objects.filter(pk=request.pk, status=RequestStatus.NEW, assignee__isnull=True).update(
         status=RequestStatus.ASSIGNED,
@@ -228,8 +214,7 @@ def service_request_claim(*, request_id: int, user: User) -> ServiceRequest:
 def service_request_assign(*, request_id: int, actor: User, assignee_id: int) -> ServiceRequest:
     """A team lead or manager gives the request to a member of its team."""
     request = _locked(user=actor, request_id=request_id)
-    if not ((request.team_id in user_lead_team_ids(actor)) or is_manager_of(actor, request)):
-        raise PermissionDenied(_("Only the team lead or a manager can assign requests."))
+    _require(actor, request, "assign")
     assignee = next((m for m in team_members(request.team) if m.pk == int(assignee_id)), None) if request.team else None
     if assignee is None:
         raise InvalidInput({"assignee": _("Choose a member of the request's team.")})
@@ -250,7 +235,7 @@ def service_request_assign(*, request_id: int, actor: User, assignee_id: int) ->
 @transaction.atomic
 def service_request_start(*, request_id: int, user: User) -> ServiceRequest:
     request = _locked(user=user, request_id=request_id)
-    _require_worker(user, request)
+    _require(user, request, "start")
     _move(request, "start", assignee=request.assignee or user)
     record(actor=user, item=request, action="started")
     return request
@@ -260,7 +245,7 @@ def service_request_start(*, request_id: int, user: User) -> ServiceRequest:
 def service_request_wait(*, request_id: int, user: User, note: str = "") -> ServiceRequest:
     """Waiting on the client: the clock of the request is theirs until they answer."""
     request = _locked(user=user, request_id=request_id)
-    _require_worker(user, request)
+    _require(user, request, "wait")
     _move(request, "wait")
     if note.strip():
         request.comments.create(author=user, body=note.strip())
@@ -271,7 +256,7 @@ def service_request_wait(*, request_id: int, user: User, note: str = "") -> Serv
 @transaction.atomic
 def service_request_resolve(*, request_id: int, user: User, resolution: str) -> ServiceRequest:
     request = _locked(user=user, request_id=request_id)
-    _require_worker(user, request)
+    _require(user, request, "resolve")
     resolution = require_text(resolution, "resolution")
     now = timezone.now()
     _move(
@@ -299,8 +284,7 @@ def service_request_close(*, request_id: int, user: User | None) -> ServiceReque
         request = ServiceRequest.objects.select_for_update().select_related("client").get(pk=request_id)
     else:
         request = _locked(user=user, request_id=request_id)
-        if request.sender_id != user.pk and not _is_team_member(user, request) and not is_manager_of(user, request):
-            raise PermissionDenied(_("Only the sender, the team or a manager can close this request."))
+        _require(user, request, "close")
     _move(request, "close", closed_at=timezone.now())
     record(actor=user, item=request, action="closed")
     return request
@@ -309,8 +293,7 @@ def service_request_close(*, request_id: int, user: User | None) -> ServiceReque
 @transaction.atomic
 def service_request_cancel(*, request_id: int, user: User, reason: str) -> ServiceRequest:
     request = _locked(user=user, request_id=request_id)
-    if request.sender_id != user.pk and not _can_work(user, request):
-        raise PermissionDenied(_("Only the sender, the holder or a manager can cancel this request."))
+    _require(user, request, "cancel")
     reason = require_text(reason, "reason")
     _move(request, "cancel", closed_at=timezone.now(), status_reason=reason)
     record(actor=user, item=request, action="cancelled")
@@ -321,8 +304,7 @@ def service_request_cancel(*, request_id: int, user: User, reason: str) -> Servi
 def service_request_transfer(*, request_id: int, user: User, team_id: int, reason: str) -> ServiceRequest:
     """Send the request to the right team: back to `new` in that queue, counted as a misrouting."""
     request = _locked(user=user, request_id=request_id)
-    if not (_can_work(user, request) or _is_team_member(user, request)):
-        raise PermissionDenied(_("Only the request's team or a manager can transfer it."))
+    _require(user, request, "transfer")
     reason = require_text(reason, "reason")
     team = Team.objects.filter(pk=team_id, is_active=True).first()
     if team is None:
@@ -343,7 +325,7 @@ def service_request_comment(*, request_id: int, user: User, body: str) -> Servic
     body = require_text(body, "body")
     next_status(REQUEST_TRANSITIONS, "comment", request.status)
     comment = request.comments.create(author=user, body=body)
-    if _can_work(user, request) and request.first_response_at is None and request.assignee_id == user.pk:
+    if request.first_response_at is None and request.assignee_id == user.pk:
         request.first_response_at = comment.created_at
         request.save(update_fields=["first_response_at", "updated_at"])
     record(actor=user, item=request, action="commented", payload={"comment": comment.pk})
@@ -367,8 +349,7 @@ def service_request_requalify(
     from workflow.services.leads import create_lead_row, product_or_error
 
     request = _locked(user=user, request_id=request_id)
-    if not (_can_work(user, request) or _is_team_member(user, request)):
-        raise PermissionDenied(_("Only the request's team or a manager can requalify it."))
+    _require(user, request, "requalify")
     reason = require_text(reason, "reason")
     product = product_or_error(product_id)
     _move(request, "requalify", closed_at=timezone.now(), status_reason=reason)

@@ -11,9 +11,9 @@ from config.pages import domain_errors_as_http
 from trace.selectors import trace_for_object
 from workflow.forms import WorkflowForm
 from workflow.models import Lead, ServiceRequest
+from workflow.policy import lead_actions_for
 from workflow.routing import describe_routing
 from workflow.selectors import (
-    lead_actions_for,
     lead_comments,
     lead_get_for_user,
     lead_ids_readable,

@@ -11,9 +11,9 @@ from accounts.models import Team, User
 from config.pages import domain_errors_as_http
 from workflow.forms import AcceptForm, ReassignForm
 from workflow.models import Lead, LeadStatus, RequestStatus, ServiceRequest
+from workflow.policy import lead_actions_for
 from workflow.selectors import (
     categories,
-    lead_actions_for,
     lead_inbox,
     lead_reassign_candidates,
     manages_any_unit,

@@ -11,11 +11,11 @@ from config.pages import domain_errors_as_http
 from trace.selectors import trace_for_object
 from workflow.forms import WorkflowForm, category_field_label
 from workflow.models import Lead, ServiceRequest
+from workflow.policy import request_actions_for
 from workflow.routing import describe_routing
 from workflow.selectors import (
     lead_ids_readable,
     lead_ids_status_visible,
-    request_actions_for,
     request_comments,
     request_get_for_user,
 )
