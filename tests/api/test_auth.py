@@ -85,3 +85,15 @@ def test_a_session_write_needs_the_csrf_token(org):
     response = browser.post("/api/v1/interactions/", {"client": org.client_a.pk, "channel": "inbound_call",
                                                       "direction": "inbound", "subject": "Call"})  # fmt: skip
     assert response.status_code == 403
+
+
+def test_a_program_signed_in_with_a_key_gets_answers_in_the_persons_language(org, token_client):
+    org.reception_a.language = "fr"
+    org.reception_a.save(update_fields=["language"])
+    client = token_client("reception_a")
+
+    response = client.post("/api/v1/clients/", {"agency": org.agency_a.pk}, format="json")
+
+    assert response.status_code == 400
+    assert response["Content-Language"] == "fr"
+    assert response.json()["name"] == ["Ce champ est obligatoire."]

@@ -2,40 +2,15 @@
 
 from typing import Any
 
-from django.utils import translation
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 from rest_framework.request import Request
-from rest_framework.response import Response
 
 from config.api import ErrorSerializer
 from trace.models import TraceEvent
 from workflow.models import Comment
 from workflow.routing import describe_routing
 from workflow.transitions import allowed_actions
-
-
-class CallerLanguageMixin:
-    # Answers come in the caller's chosen language, token callers included: the locale middleware runs
-    # before DRF authenticates a token, so it only knows session users, yet texts such as the routing
-    # reason must come in the language the person chose. (A comment, not a docstring: the schema would
-    # show a docstring as the description of every view that mixes this in.)
-
-    def perform_authentication(self, request: Request) -> None:
-        super().perform_authentication(request)
-        language = getattr(request.user, "language", "")
-        if language:
-            self._language_before = translation.get_language()
-            translation.activate(language)
-
-    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
-        response = super().finalize_response(request, response, *args, **kwargs)
-        language_before = getattr(self, "_language_before", None)
-        if language_before:
-            # The body is built by now; the thread goes back to what the locale middleware chose.
-            response.headers.setdefault("Content-Language", translation.get_language())
-            translation.activate(language_before)
-        return response
 
 
 def query(serializer_class: type[serializers.Serializer], request: Request) -> dict:

@@ -19,7 +19,7 @@ from accounts.models import TeamKind
 from config.api import ErrorSerializer, validated
 from config.errors import InvalidInput
 from workflow import selectors
-from workflow.api.common import READ_ERRORS, CallerLanguageMixin, person_name, query
+from workflow.api.common import READ_ERRORS, person_name, query
 from workflow.models import Assignment, Category, ItemKind, RoutingRule, TargetType
 from workflow.services import configuration
 
@@ -56,7 +56,7 @@ class ActiveQuerySerializer(serializers.Serializer):
     is_active = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
-class CategoryViewSet(CallerLanguageMixin, viewsets.GenericViewSet):
+class CategoryViewSet(viewsets.GenericViewSet):
     """What a service request is about: its required fields and service-level targets."""
 
     permission_classes = [IsAuthenticated, OrgAdminWritesOthersRead]
@@ -177,7 +177,7 @@ def _with_api_field_names(error: InvalidInput) -> InvalidInput:
     return InvalidInput(fields, message=error.message)
 
 
-class RoutingRuleViewSet(CallerLanguageMixin, viewsets.GenericViewSet):
+class RoutingRuleViewSet(viewsets.GenericViewSet):
     """Where new items land: the first active rule of the item's kind whose criteria fit decides."""
 
     permission_classes = [IsAuthenticated, OrgAdminWritesOthersRead]

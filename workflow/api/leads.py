@@ -23,7 +23,6 @@ from workflow import selectors, services
 from workflow.api.common import (
     ACTION_ERRORS,
     READ_ERRORS,
-    CallerLanguageMixin,
     CommentInputSerializer,
     CommentSerializer,
     HistoryEventSerializer,
@@ -142,7 +141,7 @@ def _action_schema(request_serializer: type[serializers.Serializer] | None, desc
     )
 
 
-class LeadViewSet(CallerLanguageMixin, viewsets.GenericViewSet):
+class LeadViewSet(viewsets.GenericViewSet):
     """Leads whose content the caller may read: the one they hold, their team's unheld ones, their scope's."""
 
     serializer_class = LeadSerializer

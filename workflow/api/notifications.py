@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from workflow import notifications, selectors
-from workflow.api.common import READ_ERRORS, CallerLanguageMixin, query
+from workflow.api.common import READ_ERRORS, query
 from workflow.models import Notification
 
 
@@ -37,7 +37,7 @@ class UnreadCountSerializer(serializers.Serializer):
     unread_count = serializers.IntegerField()
 
 
-class NotificationViewSet(CallerLanguageMixin, viewsets.GenericViewSet):
+class NotificationViewSet(viewsets.GenericViewSet):
     """The caller's own notifications (the bell)."""
 
     serializer_class = NotificationSerializer

@@ -18,7 +18,6 @@ from workflow import selectors, services
 from workflow.api.common import (
     ACTION_ERRORS,
     READ_ERRORS,
-    CallerLanguageMixin,
     CommentInputSerializer,
     CommentSerializer,
     HistoryEventSerializer,
@@ -122,7 +121,7 @@ def _action_schema(request_serializer: type[serializers.Serializer] | None, desc
     )
 
 
-class ServiceRequestViewSet(CallerLanguageMixin, viewsets.GenericViewSet):
+class ServiceRequestViewSet(viewsets.GenericViewSet):
     """Requests the caller may see: those of clients they see, of their teams, sent or held by them."""
 
     serializer_class = ServiceRequestSerializer
