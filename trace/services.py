@@ -44,9 +44,9 @@ def trace_append(
     chain = chain or (client_chain(client_id) if client_id else None)
     if not chain:
         raise ValueError("A trace event needs a client or an explicit chain.")
-    head, _ = TraceChain.objects.get_or_create(key=chain)
-    # Lock the chain head: concurrent appends to one chain are serialised here.
-    head = TraceChain.objects.select_for_update().get(pk=head.pk)
+    # Lock the chain head (creating it on the chain's first event): concurrent appends to one chain
+    # are serialised here.
+    head, _ = TraceChain.objects.select_for_update().get_or_create(key=chain)
     payload = normalise_payload(payload or {})
     created_at = timezone.now()
     position = head.length + 1

@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 
 from accounts import rights
 from accounts.models import User
-from config.errors import Conflict, InvalidInput, PermissionDenied
+from config.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from crm.models import Channel, Client, Product
 from crm.selectors import client_get_for_user
 from workflow.models import ItemKind, Lead, ServiceRequest
 from workflow.policy import require_lead_action
 from workflow.routing import route_item
-from workflow.selectors import lead_get_for_user
+from workflow.selectors import leads_visible
 from workflow.services.common import check_callback_window, record, require_text
 from workflow.transitions import LEAD_TRANSITIONS, next_status
 
@@ -102,8 +102,16 @@ def lead_create(
 
 
 def _locked(*, user: User, lead_id: int) -> Lead:
-    lead_get_for_user(user=user, lead_id=lead_id)  # 404 unless the user may read the lead
-    return Lead.objects.select_for_update().select_related("client", "client__agency").get(pk=lead_id)
+    """The lead, if the user may read it (else NotFound), locked for the rest of the transaction."""
+    try:
+        return (
+            leads_visible(user=user)
+            .select_for_update(of=("self",))
+            .select_related("client", "client__agency")
+            .get(pk=int(lead_id))
+        )
+    except (Lead.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
 
 
 def _move(lead: Lead, action: str, **changes: Any) -> None:

@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 
 from accounts import rights
 from accounts.models import Team, User
-from config.errors import Conflict, InvalidInput, PermissionDenied
+from config.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from crm.models import Channel, Client
 from crm.selectors import client_get_for_user
 from workflow.models import Category, ItemKind, Lead, RequestStatus, ServiceRequest
 from workflow.policy import require_request_action
 from workflow.routing import route_item, team_members
-from workflow.selectors import request_get_for_user
+from workflow.selectors import request_get_for_user, requests_visible
 from workflow.services.common import check_callback_window, record, require_text
 from workflow.transitions import REQUEST_TRANSITIONS, next_status
 
@@ -152,13 +152,16 @@ def service_request_create(
 
 
 def _locked(*, user: User, request_id: int) -> ServiceRequest:
-    """The request, visible to the user, locked for the rest of the transaction."""
-    request_get_for_user(user=user, request_id=request_id)  # 404 when out of scope
-    return (
-        ServiceRequest.objects.select_for_update()
-        .select_related("client", "client__agency", "category")
-        .get(pk=request_id)
-    )
+    """The request, if the user may see it (else NotFound), locked for the rest of the transaction."""
+    try:
+        return (
+            requests_visible(user=user)
+            .select_for_update(of=("self",))
+            .select_related("client", "client__agency", "category")
+            .get(pk=int(request_id))
+        )
+    except (ServiceRequest.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
 
 
 def _require(user: User, request: ServiceRequest, action: str) -> None:
