@@ -38,21 +38,20 @@ VERBS = {
 }
 
 
-def _holders(item: ServiceRequest | Lead) -> list[User]:
-    """Who must act: the assignee, or the whole team while nobody holds the item."""
-    if item.assignee_id:
-        return [item.assignee]
-    return team_members(item.team) if item.team_id else []
+def holders(item: ServiceRequest | Lead) -> list[User]:
+    """Who must act on the item: its assignee, or its team's members while nobody holds it."""
+    people = [item.assignee] if item.assignee_id else (team_members(item.team) if item.team_id else [])
+    return [person for person in people if person.is_active]
 
 
 def recipients_for(*, verb: str, item: ServiceRequest | Lead, actor_id: int | None) -> list[User]:
     if verb in ("created", "transferred", "assigned", "reassigned", "reopened"):
-        people = _holders(item)
+        people = holders(item)
     elif verb in ("claimed", "waiting_client", "resolved", "cancelled", "requalified", "accepted", "won", "lost"):
         people = [item.sender] if item.sender_id else []
     elif verb == "commented":
         # A lead's comments are its content: only its holder hears of them.
-        people = _holders(item) + ([item.sender] if isinstance(item, ServiceRequest) and item.sender_id else [])
+        people = holders(item) + ([item.sender] if isinstance(item, ServiceRequest) and item.sender_id else [])
     else:
         people = []
     unique = {person.pk: person for person in people if person and person.is_active and person.pk != actor_id}

@@ -35,8 +35,7 @@ from workflow.models import (
     RequestStatus,
     ServiceRequest,
 )
-from workflow.notifications import notify_people
-from workflow.routing import team_members
+from workflow.notifications import holders, notify_people
 from workflow.services import service_request_close
 
 Item = ServiceRequest | Lead
@@ -74,12 +73,6 @@ def _open_for_sla() -> list[QuerySet]:
         ServiceRequest.objects.filter(status__in=chased),
         Lead.objects.filter(status__in=OPEN_LEAD_STATUSES),
     ]
-
-
-def holders(item: Item) -> list[User]:
-    """Who must act on the item: its assignee, or its team's members while nobody holds it."""
-    people = [item.assignee] if item.assignee_id else (team_members(item.team) if item.team_id else [])
-    return [person for person in people if person.is_active]
 
 
 def _advance(*, item: Item, from_level: int, to_level: int, verb: str, step: str, action: str,
