@@ -134,6 +134,14 @@ class Team(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def covers(self, agency: "Agency") -> bool:
+        """Whether the agency is in the team's scope (the team's rights and work reach it)."""
+        if self.scope == TeamScope.AGENCY:
+            return self.agency_id == agency.pk
+        if self.scope == TeamScope.REGION:
+            return self.region_id == agency.region_id
+        return True
+
     @property
     def unit_chain(self) -> str:
         """The organisation unit whose trace chain records this team's changes."""

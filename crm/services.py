@@ -237,13 +237,8 @@ def contact_update(*, actor: User, contact_id: int, **data: Any) -> Contact:
 def _author_team(actor: User, client: Client) -> Team | None:
     """The team the author logs for: their open team covering the client's agency, if any."""
     for membership in actor.memberships.filter(ended_at__isnull=True).select_related("team"):
-        team = membership.team
-        if (
-            team.scope == "national"
-            or (team.scope == "agency" and team.agency_id == client.agency_id)
-            or (team.scope == "region" and team.region_id == client.agency.region_id)
-        ):
-            return team
+        if membership.team.covers(client.agency):
+            return membership.team
     return None
 
 

@@ -14,7 +14,6 @@ from django.test import RequestFactory
 
 from accounts.models import Agency, Membership, Team, TeamKind, User
 from crm.demo import DEMO_PASSWORD, DEMO_USERNAMES
-from crm.demo.organisation import team_covers
 from crm.models import Client, Complexity, Contact, Holding, Interaction, Product
 from crm.selectors import client_lookup_phone, clients_visible
 from trace.models import TraceEvent
@@ -77,7 +76,7 @@ def test_the_client_record_is_filled_in():
     assert Interaction.objects.count() > 20
     # Written by the people of the client's agency, for the team through which they serve it.
     for interaction in Interaction.objects.filter(author__isnull=False).select_related("team", "client__agency"):
-        assert team_covers(interaction.team, interaction.client.agency)
+        assert interaction.team.covers(interaction.client.agency)
         assert interaction.author.memberships.filter(team=interaction.team, ended_at__isnull=True).exists()
     assert Holding.objects.exists()
     complex_products = Product.objects.filter(complexity=Complexity.COMPLEX)

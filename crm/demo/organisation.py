@@ -118,20 +118,12 @@ def _create_people(demo: Demo, admin: User) -> None:
             org.membership_start(actor=admin, user=user, team=demo.teams[team_key], started_at=joined)
 
 
-def team_covers(team: Team, agency: Agency) -> bool:
-    if team.scope == TeamScope.AGENCY:
-        return team.agency_id == agency.pk
-    if team.scope == TeamScope.REGION:
-        return team.region_id == agency.region_id
-    return True
-
-
 def people_by_kind(demo: Demo, agency: Agency) -> dict[str, list[tuple[User, Team]]]:
     """The demo people who work for `agency`, by the kind of team through which they do."""
     found: dict[str, list[tuple[User, Team]]] = {}
     for username, _first, _last, team_key in PEOPLE:
         team = demo.teams[team_key]
-        if team_covers(team, agency):
+        if team.covers(agency):
             found.setdefault(team.kind, []).append((demo.people[username], team))
     return found
 
