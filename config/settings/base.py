@@ -88,9 +88,22 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the worker and the web server write the same file without "database is locked".
+    # The server's threads and the worker write one file; SQLite lets one writer at a time, so every
+    # writer must wait its turn instead of failing with "database is locked" (docs/running.md):
+    # - IMMEDIATE: every transaction takes the write lock when it begins. A deferred transaction that
+    #   reads first (lock a row, check a state, read a chain's head) and then writes cannot wait for
+    #   the lock: SQLite answers "busy" at once, whatever the timeout, since waiting could deadlock.
+    # - timeout: how long a writer waits for the lock (the busy timeout), then fails. Writes take
+    #   milliseconds; a queue of dozens clears in a second or two. Generous, but bounded so that a
+    #   stuck writer shows up as an error rather than a hung page.
+    # - WAL: readers never wait for the writer, nor the writer for readers; synchronous=NORMAL is
+    #   safe in WAL mode and much faster.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
