@@ -9,7 +9,6 @@ A notification says what happened to which item; it never copies a lead's conten
 the e-mail can be seen by anyone the lead's status may be shown to.
 """
 
-import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -27,8 +26,6 @@ from workflow.models import ItemKind, Lead, Notification, ServiceRequest
 from workflow.notifications import notification_text, notification_url
 from workflow.routing import team_members
 from workflow.services.queueing import queue_task
-
-logger = logging.getLogger(__name__)
 
 Item = ServiceRequest | Lead
 
