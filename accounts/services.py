@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import events
 from accounts.models import Agency, Membership, Region, Team, TeamKind, TeamScope, User
 from accounts.rights import forget_rights, sync_team_permissions
 from config.errors import Conflict, InvalidInput, NotFound
@@ -22,7 +23,7 @@ def region_create(*, actor: User | None, name: str, code: str) -> Region:
     region = Region.objects.create(name=name, code=code)
     trace_append(
         actor=actor,
-        action="accounts.region.created",
+        action=events.REGION_CREATED,
         obj=region,
         chain=org_chain(f"region:{region.pk}"),
         payload={"code": code},
@@ -41,7 +42,7 @@ def agency_create(*, actor: User | None, name: str, code: str, region: Region) -
             sync_team_permissions(team)
     trace_append(
         actor=actor,
-        action="accounts.agency.created",
+        action=events.AGENCY_CREATED,
         obj=agency,
         chain=org_chain(f"agency:{agency.pk}"),
         payload={"code": code, "region": region.pk},
@@ -83,7 +84,7 @@ def team_create(
     sync_team_permissions(team)
     trace_append(
         actor=actor,
-        action="accounts.team.created",
+        action=events.TEAM_CREATED,
         obj=team,
         chain=org_chain(team.unit_chain),
         payload={"kind": kind, "scope": scope, "agency": team.agency_id, "region": team.region_id},
@@ -123,7 +124,7 @@ def user_create(
         user.set_unusable_password()
     user.save()
     trace_append(
-        actor=actor, action="accounts.user.created", obj=user, chain=org_chain("national"), payload={"user": user.pk}
+        actor=actor, action=events.USER_CREATED, obj=user, chain=org_chain("national"), payload={"user": user.pk}
     )
     return user
 
@@ -145,7 +146,7 @@ def membership_start(
     forget_rights([user])
     trace_append(
         actor=actor,
-        action="accounts.membership.started",
+        action=events.MEMBERSHIP_STARTED,
         obj=membership,
         chain=org_chain(team.unit_chain),
         payload={"user": user.pk, "team": team.pk, "started_at": started_at.isoformat()},
@@ -170,7 +171,7 @@ def membership_end(*, actor: User | None, membership_id: int, ended_at: datetime
     forget_rights([membership.user])
     trace_append(
         actor=actor,
-        action="accounts.membership.ended",
+        action=events.MEMBERSHIP_ENDED,
         obj=membership,
         chain=org_chain(membership.team.unit_chain),
         payload={"user": membership.user_id, "team": membership.team_id, "ended_at": ended_at.isoformat()},
@@ -191,7 +192,7 @@ def person_reassign(*, actor: User | None, membership_id: int, to_team: Team) ->
     new = membership_start(actor=actor, user=current.user, team=to_team, started_at=now)
     trace_append(
         actor=actor,
-        action="accounts.person.reassigned",
+        action=events.PERSON_REASSIGNED,
         obj=new,
         chain=org_chain(to_team.unit_chain),
         payload={"user": current.user_id, "from_team": current.team_id, "to_team": to_team.pk},
@@ -228,7 +229,7 @@ def user_update(*, actor: User | None, user_id: int, **data: object) -> User:
         # Payloads carry field names, never the values: they may be personal data.
         trace_append(
             actor=actor,
-            action="accounts.user.updated",
+            action=events.USER_UPDATED,
             obj=user,
             chain=org_chain("national"),
             payload={"user": user.pk, "fields": changed},

@@ -7,6 +7,7 @@ class CrmConfig(AppConfig):
     verbose_name = _("Clients")
 
     def ready(self) -> None:
-        from crm import search
+        # Declares the client record's events before anything writes or reads the trace.
+        from crm import events, search  # noqa: F401
 
         search.register_sqlite_functions()

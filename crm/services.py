@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts import rights
 from accounts.models import Agency, Team, User
 from config.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from crm import events
 from crm.models import (
     Channel,
     Client,
@@ -118,7 +119,7 @@ def client_create(*, actor: User, confirm: bool = False, **data: Any) -> Client:
     client_refresh_search(client=client)
     trace_append(
         actor=actor,
-        action="crm.client.created",
+        action=events.CLIENT_CREATED,
         obj=client,
         client_id=client.pk,
         payload={"agency": client.agency_id, "segment": client.segment, "confirmed_duplicate": confirm},
@@ -147,7 +148,7 @@ def client_create_from_channel(
     )
     trace_append(
         actor=None,
-        action="crm.client.created",
+        action=events.CLIENT_CREATED,
         obj=client,
         client_id=client.pk,
         payload={"agency": client.agency_id, "segment": client.segment, "channel": channel},
@@ -156,7 +157,7 @@ def client_create_from_channel(
         first_name, _space, last_name = contact_name.strip().rpartition(" ")
         contact = Contact.objects.create(client=client, first_name=first_name[:100], last_name=last_name[:100],
                                          email=email, phone=phone, is_primary=True)  # fmt: skip
-        trace_append(actor=None, action="crm.contact.created", obj=contact, client_id=client.pk,
+        trace_append(actor=None, action=events.CONTACT_CREATED, obj=contact, client_id=client.pk,
                      payload={"contact": contact.pk, "channel": channel})  # fmt: skip
     client_refresh_search(client=client)
     return client
@@ -179,7 +180,7 @@ def client_update(*, actor: User, client_id: int, **data: Any) -> Client:
         client_refresh_search(client=client)
         trace_append(
             actor=actor,
-            action="crm.client.updated",
+            action=events.CLIENT_UPDATED,
             obj=client,
             client_id=client.pk,
             payload={"fields": sorted(changed), "agency": client.agency_id},
@@ -206,7 +207,7 @@ def contact_create(*, actor: User, client_id: int, **data: Any) -> Contact:
     contact = Contact.objects.create(client=client, **{k: v for k, v in data.items() if k in CONTACT_FIELDS})
     client_refresh_search(client=client)
     trace_append(
-        actor=actor, action="crm.contact.created", obj=contact, client_id=client.pk, payload={"contact": contact.pk}
+        actor=actor, action=events.CONTACT_CREATED, obj=contact, client_id=client.pk, payload={"contact": contact.pk}
     )
     return contact
 
@@ -226,7 +227,7 @@ def contact_update(*, actor: User, contact_id: int, **data: Any) -> Contact:
         client_refresh_search(client=contact.client)
         trace_append(
             actor=actor,
-            action="crm.contact.updated",
+            action=events.CONTACT_UPDATED,
             obj=contact,
             client_id=contact.client_id,
             payload={"fields": sorted(changed)},
@@ -292,7 +293,7 @@ def interaction_log(
     )
     trace_append(
         actor=actor,
-        action="crm.interaction.logged",
+        action=events.INTERACTION_LOGGED,
         obj=interaction,
         client_id=client.pk,
         payload={"channel": channel, "direction": direction, "team": interaction.team_id},
@@ -343,7 +344,7 @@ def product_create(*, actor: User, **data: Any) -> Product:
     product = Product.objects.create(**data)
     trace_append(
         actor=actor,
-        action="crm.product.created",
+        action=events.PRODUCT_CREATED,
         obj=product,
         chain=org_chain("national"),
         payload={"code": product.code, "complexity": product.complexity, "family": product.family},
@@ -368,7 +369,7 @@ def product_update(*, actor: User, product_id: int, **data: Any) -> Product:
         product.save(update_fields=changed)
         trace_append(
             actor=actor,
-            action="crm.product.updated",
+            action=events.PRODUCT_UPDATED,
             obj=product,
             chain=org_chain("national"),
             payload={"code": product.code, "fields": changed},

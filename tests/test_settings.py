@@ -15,7 +15,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PRODUCTION_SECRET = "prod-secret-for-tests-" + "k3Y9q" * 8  # 50+ characters, many distinct ones
 
 # Variables the settings read; the caller's values (a developer's shell, CI's Postgres run) must not leak in.
-SETTINGS_VARIABLES = ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "CELERY_EMBEDDED_BROKER_DIR")
+SETTINGS_VARIABLES = ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "CELERY_EMBEDDED_BROKER_DIR", "SITE_URL")
 
 
 def production_environment(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
@@ -31,6 +31,7 @@ def production_environment(tmp_path: Path, **overrides: str | None) -> dict[str,
         DJANGO_ALLOWED_HOSTS="crm.example.com",
         DATABASE_URL=f"sqlite:///{tmp_path / 'production-check.sqlite3'}",
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+        SITE_URL="https://crm.example.com",
     )
     for name, value in overrides.items():
         if value is None:
@@ -71,8 +72,20 @@ def test_production_settings_pass_the_deployment_checklist(tmp_path):
         ({"DJANGO_ALLOWED_HOSTS": None}, "DJANGO_ALLOWED_HOSTS"),
         ({"DATABASE_URL": None}, "DATABASE_URL"),
         ({"CELERY_BROKER_URL": None}, "CELERY_BROKER_URL"),
+        ({"SITE_URL": None}, "SITE_URL"),
+        ({"SITE_URL": "crm.example.com"}, "SITE_URL"),
     ],
-    ids=["no-secret", "short-secret", "any-host", "any-host-among-others", "no-hosts", "no-database", "no-broker"],
+    ids=[
+        "no-secret",
+        "short-secret",
+        "any-host",
+        "any-host-among-others",
+        "no-hosts",
+        "no-database",
+        "no-broker",
+        "no-site-url",
+        "site-url-without-scheme",
+    ],
 )
 def test_production_refuses_to_start_without_safe_values(tmp_path, overrides, named_variable):
     result = start_manage(production_environment(tmp_path, **overrides), "check")

@@ -6,6 +6,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from trace.catalogue import EventType, event_type
 from trace.hashing import canonical_event, event_hash, normalise_payload
 from trace.models import TraceChain, TraceEvent
 
@@ -25,7 +26,7 @@ def org_chain(unit: str) -> str:
 def trace_append(
     *,
     actor: Any,
-    action: str,
+    action: str | EventType,
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: str | int = "",
@@ -36,8 +37,10 @@ def trace_append(
     """Append one event to its chain (the client's, else `chain`) and return it.
 
     Payloads carry ids and codes, never free text about a person, so that erasing a person's data
-    never needs to touch (and so break) a chain.
+    never needs to touch (and so break) a chain. The action must be declared in the catalogue of
+    events (`trace.catalogue`): an undeclared one raises `UndeclaredEvent` and nothing is written.
     """
+    action = event_type(action).action
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk

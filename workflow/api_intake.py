@@ -22,8 +22,8 @@ from rest_framework.views import APIView
 from accounts.api import validated
 from config.api import ErrorSerializer
 from crm.models import Channel
-from workflow.intake import IntakeResult, intake_submit
 from workflow.models import ItemKind, ServiceRequest
+from workflow.services.intake import IntakeResult, intake_submit
 
 SECRET_HEADER = "X-Intake-Secret"  # noqa: S105 - a header name, not a secret
 

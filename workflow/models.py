@@ -285,7 +285,11 @@ class Comment(models.Model):
 
 
 class Notification(models.Model):
-    """One message to one person about one event; `key` makes creating it twice impossible."""
+    """One message to one person about one event; `key` makes creating it twice impossible.
+
+    It is also its e-mail's outbox: `emailed_at` is set once the e-mail went, and a worker sending
+    it holds `email_lease_until` meanwhile (see workflow/services/notifications.py).
+    """
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     key = models.CharField(max_length=120)
@@ -296,13 +300,18 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    email_lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key")]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            # The sweep of e-mails left unsent reads only these.
+            models.Index(fields=["created_at"], condition=Q(emailed_at__isnull=True), name="notification_unsent_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.verb} {self.item_kind}:{self.item_id}"

@@ -14,6 +14,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from accounts import rights
 from accounts.models import AgencyUserObjectPermission, Membership, Team, User
 from config.errors import NotFound
+from workflow.due import annotate_due
 from workflow.models import (
     OPEN_LEAD_STATUSES,
     OPEN_REQUEST_STATUSES,
@@ -128,7 +129,7 @@ def lead_inbox(*, user: User, status: str | None = None) -> QuerySet[Lead]:
     qs = _with_lead_relations(leads_visible(user=user))
     qs = qs.filter(status=status) if status else qs.filter(status__in=OPEN_LEAD_STATUSES)
     new_first = Case(When(status=LeadStatus.NEW, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return qs.annotate(new_first=new_first).order_by("new_first", "created_at", "pk")
+    return annotate_due(qs).annotate(new_first=new_first).order_by("new_first", "created_at", "pk")
 
 
 def team_queue(
@@ -153,7 +154,7 @@ def team_queue(
         When(status=RequestStatus.NEW, assignee__isnull=True, then=Value(0)), default=Value(1),
         output_field=IntegerField(),
     )  # fmt: skip
-    return qs.annotate(unclaimed_first=unclaimed_first).order_by("unclaimed_first", "created_at", "pk")
+    return annotate_due(qs).annotate(unclaimed_first=unclaimed_first).order_by("unclaimed_first", "created_at", "pk")
 
 
 def client_open_work(*, user: User, client_id: int) -> tuple[list[ServiceRequest], list[Lead]]:

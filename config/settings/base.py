@@ -237,17 +237,32 @@ if not CELERY_BROKER_URL:
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Queuing a task retries a broker that does not answer, briefly (the web request waits for it); past
+# that, the service logs it and a periodic sweep queues the work again (workflow/services/queueing.py).
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 3, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # Service levels: reminders, escalations and callback announcements; each happens once per item.
     "workflow-sla-scan": {"task": "workflow.tasks.sla_scan_task", "schedule": 5 * 60},
     "workflow-auto-close": {"task": "workflow.tasks.auto_close_task", "schedule": 60 * 60},
+    # Notification e-mails that a broker outage or exhausted retries left unsent.
+    "workflow-notification-emails": {"task": "workflow.tasks.notification_emails_sweep_task", "schedule": 10 * 60},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Seconds an SMTP exchange may take before it counts as failed (and is retried): shorter than the lease
+# a worker holds on a notification while it sends its e-mail (workflow/services/notifications.py).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Notification e-mails: retried on SMTP errors after 10 s, 20 s, 40 s... at most 10 minutes apart.
+NOTIFICATION_EMAIL_RETRY_BACKOFF = env.int("NOTIFICATION_EMAIL_RETRY_BACKOFF", default=10)
+NOTIFICATION_EMAIL_RETRY_BACKOFF_MAX = env.int("NOTIFICATION_EMAIL_RETRY_BACKOFF_MAX", default=600)
+NOTIFICATION_EMAIL_MAX_RETRIES = env.int("NOTIFICATION_EMAIL_MAX_RETRIES", default=8)
+# The site's address as people reach it, for the links in e-mails (read outside any page).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Relais CRM <noreply@relais.example>")
 
 # Business settings.

@@ -1,5 +1,7 @@
 """Production: every secret and host comes from the environment, or the process refuses to start."""
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -19,6 +21,12 @@ DEBUG = False
 for _required in ("DATABASE_URL", "CELERY_BROKER_URL"):
     if not env.str(_required, default=""):
         raise ImproperlyConfigured(f"Set the {_required} environment variable (production has no default).")
+
+# E-mails link to the site from outside any page: a link to the development address would mislead.
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
+_site = urlsplit(SITE_URL)
+if _site.scheme not in ("http", "https") or not _site.netloc:
+    raise ImproperlyConfigured("Set SITE_URL to the address people open the site at, e.g. https://crm.example.com.")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

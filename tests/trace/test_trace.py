@@ -3,15 +3,19 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
+from trace.catalogue import UndeclaredEvent, declare
 from trace.models import TraceEvent
 from trace.services import GENESIS_HASH, client_chain, trace_append, trace_verify
+
+# The trace app declares no event of its own: these tests declare one, as an app's events.py would.
+THING_HAPPENED = declare("test.thing.happened", "A test thing happened")
 
 
 def _events(n: int, client_id: int = 1):
     return [
         trace_append(
             actor=None,
-            action="test.thing.happened",
+            action=THING_HAPPENED,
             object_type="test",
             object_id=i,
             client_id=client_id,
@@ -34,7 +38,14 @@ def test_events_chain_per_client():
 @pytest.mark.django_db
 def test_an_event_needs_a_chain():
     with pytest.raises(ValueError, match="chain"):
-        trace_append(actor=None, action="x", object_type="t", object_id=1)
+        trace_append(actor=None, action=THING_HAPPENED, object_type="t", object_id=1)
+
+
+@pytest.mark.django_db
+def test_an_action_nobody_declared_is_refused_and_nothing_is_written():
+    with pytest.raises(UndeclaredEvent, match="test.thing.vanished"):
+        trace_append(actor=None, action="test.thing.vanished", object_type="t", object_id=1, client_id=7)
+    assert not TraceEvent.objects.exists()
 
 
 @pytest.mark.django_db

@@ -1,5 +1,9 @@
-"""Service levels with the clock moved: one reminder, then one escalation, whatever the scan repeats."""
+"""Service levels with the clock moved: one reminder, then one escalation, whatever the scan repeats.
 
+And one rule for "overdue": what the queue and the inbox show is what the scan reminds by.
+"""
+
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -9,6 +13,7 @@ import time_machine
 from django.conf import settings
 from django.core import mail
 from django.db import connection, connections
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.selectors import agency_managers
@@ -17,7 +22,7 @@ from trace.models import TraceEvent
 from trace.services import trace_verify
 from workflow import services
 from workflow.models import Notification
-from workflow.sla import auto_close_resolved, sla_scan
+from workflow.services.sla import auto_close_resolved, sla_scan
 from workflow.tasks import auto_close_task, sla_scan_task
 
 T0 = datetime(2030, 3, 4, 8, 0, tzinfo=UTC)  # a Monday morning, well after the fixtures were made
@@ -139,17 +144,6 @@ def test_a_callback_window_postpones_the_reminder_and_announces_the_callback_onc
     assert TraceEvent.objects.filter(action="workflow.request.callback_reminded").count() == 1
 
 
-def test_a_request_waiting_on_the_client_is_not_chased(org, wf, at):
-    request = at(T0, lambda: _billing_request(org))
-    billing = org.billing_north
-    at(T0 + timedelta(minutes=10), partial(services.service_request_claim, request_id=request.pk, user=billing))
-    at(T0 + timedelta(minutes=20), partial(services.service_request_wait, request_id=request.pk, user=billing))
-
-    at(T0 + timedelta(days=5), scan_three_times)  # far past both targets, but the clock is the client's
-
-    assert not Notification.objects.filter(verb__startswith="sla_", item_id=request.pk).exists()
-
-
 def test_the_managers_of_an_agency_are_its_management_team_members_only(org):
     assert list(agency_managers(agency_id=org.agency_a.pk)) == [org.manager_a]
     assert list(agency_managers(agency_id=org.agency_b.pk)) == []
@@ -227,3 +221,87 @@ def test_two_workers_scanning_at_once_send_one_reminder(org, wf):
     assert _notes("sla_reminder", request).count() == 1
     assert TraceEvent.objects.filter(action="workflow.request.sla_reminded").count() == 1
     assert len(mail.outbox) - mails_before == 1
+
+
+def _row(page, user, url: str, row_id: str) -> str:
+    html = page(user).get(url).content.decode()
+    found = re.search(rf'<tr id="{row_id}">.*?</tr>', html, re.S)
+    assert found, f"{row_id} is not listed"
+    return found.group(0)
+
+
+def _shows_overdue(at, page, user, moment: datetime, url: str, row_id: str) -> bool:
+    return "overdue" in at(moment, lambda: _row(page, user, url, row_id))
+
+
+def _reminders(item) -> list[str]:
+    return list(_notes("sla_reminder", item).values_list("recipient__username", flat=True))
+
+
+def test_a_request_waiting_on_the_client_is_not_overdue_until_it_resumes_past_its_due_time(org, wf, at, page_as):
+    request = at(T0, lambda: _billing_request(org))
+    billing = org.billing_north
+    at(T0 + timedelta(minutes=10), partial(services.service_request_claim, request_id=request.pk, user=billing))
+    at(T0 + timedelta(minutes=20), partial(services.service_request_wait, request_id=request.pk, user=billing))
+    queue, row = reverse("workflow:queue"), f"request-{request.pk}"
+    three_days_later = T0 + timedelta(days=3)  # far past the 48-hour resolution target
+
+    assert not _shows_overdue(at, page_as, billing, three_days_later, queue, row)
+    at(three_days_later, scan_three_times)
+    assert _reminders(request) == []
+
+    # The client answered: the clock runs again, and the targets it was promised have passed.
+    at(three_days_later + timedelta(minutes=1),
+       partial(services.service_request_start, request_id=request.pk, user=billing))  # fmt: skip
+    assert _shows_overdue(at, page_as, billing, three_days_later + timedelta(minutes=2), queue, row)
+    results = at(three_days_later + timedelta(minutes=2), scan_three_times)
+    assert [r.reminders for r in results] == [1, 0, 0]
+    assert _reminders(request) == ["billing_north"]
+
+
+def test_a_request_whose_callback_window_is_ahead_is_not_overdue_until_the_window_closes(org, wf, at, page_as):
+    request = at(T0, lambda: _billing_request(org, callback_after=T0 + timedelta(hours=10),
+                                              callback_before=T0 + timedelta(hours=12)))  # fmt: skip
+    billing = org.billing_north
+    queue, row = reverse("workflow:queue"), f"request-{request.pk}"
+    past_target = T0 + timedelta(hours=5)  # past the 4-hour response target, but the client wants a call later
+
+    assert not _shows_overdue(at, page_as, billing, past_target, queue, row)
+    at(past_target, scan_three_times)
+    assert _reminders(request) == []
+
+    window_closed = T0 + timedelta(hours=12, minutes=1)
+    assert _shows_overdue(at, page_as, billing, window_closed, queue, row)
+    at(window_closed, scan_three_times)
+    assert _reminders(request) == ["billing_north"]
+
+
+def test_a_lead_whose_callback_window_is_ahead_is_not_overdue_in_the_inbox(org, wf, at, page_as):
+    lead = at(T0, lambda: services.lead_create(sender=org.reception_a, client_id=org.client_a.pk, subject="Fibre",
+                                               callback_after=T0 + timedelta(days=3)))  # fmt: skip
+    inbox, row = reverse("workflow:inbox"), f"lead-{lead.pk}"
+    past_target = T0 + timedelta(days=2)  # past the 24-hour response target
+
+    for person in (org.sales_a, org.manager_a):  # the salesperson's inbox and the manager's list
+        assert not _shows_overdue(at, page_as, person, past_target, inbox, row)
+    at(past_target, scan_three_times)
+    assert _reminders(lead) == []
+
+    after_window = T0 + timedelta(days=3, minutes=1)  # a window with no end is due at its start
+    for person in (org.sales_a, org.manager_a):
+        assert _shows_overdue(at, page_as, person, after_window, inbox, row)
+    at(after_window, scan_three_times)
+    assert _reminders(lead) == ["sales_a"]
+
+
+def test_a_row_refreshed_after_an_action_reads_the_same_rule(org, wf, at, page_as):
+    request = at(T0, lambda: _billing_request(org))
+    billing = org.billing_north
+    at(T0 + timedelta(minutes=10), partial(services.service_request_claim, request_id=request.pk, user=billing))
+
+    def wait_from_the_queue():
+        url = reverse("workflow:request-action", args=[request.pk, "wait"])
+        return page_as(billing).post(url, {"return": "row"}, HTTP_HX_REQUEST="true").content.decode()
+
+    row = at(T0 + timedelta(days=3), wait_from_the_queue)  # overdue a moment ago, now the client's clock
+    assert f'id="request-{request.pk}"' in row and "overdue" not in row

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from workflow import notifications, selectors
 from workflow.api.common import READ_ERRORS, query
 from workflow.models import Notification
+from workflow.services.notifications import notification_mark_read
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -60,7 +61,7 @@ class NotificationViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def read(self, request: Request, pk: int) -> Response:
         """Mark one notification read (reading it twice changes nothing)."""
-        notification = notifications.notification_mark_read(user=request.user, notification_id=pk)
+        notification = notification_mark_read(user=request.user, notification_id=pk)
         return Response(NotificationSerializer(notification).data)
 
     @extend_schema(responses={200: UnreadCountSerializer})

@@ -1,9 +1,9 @@
 """The trace over HTTP (DESIGN.md sections 7 and 10): a client's chain, and verifying every chain.
 
 It lives in the workflow app, above the apps it asks: the client record says who may see the client
-and the workflow whose leads the caller may read, while the trace app imports nothing above itself. A lead's events stay listed for everyone who sees the client (what
-happened, when, by whom: the chronology that settles disputes), but their payload is dropped for
-those who may not read that lead.
+and the workflow whose leads the caller may read, while the trace app imports nothing above itself.
+A lead's events stay listed for everyone who sees the client (what happened, when, by whom: the
+chronology that settles disputes); their payload follows `workflow.redaction`.
 """
 
 from django.db.models import QuerySet
@@ -21,16 +21,16 @@ from crm.selectors import client_get_for_user
 from trace.models import TraceEvent
 from trace.selectors import trace_for_client
 from trace.services import trace_verify
-from workflow.models import Lead
-from workflow.selectors import lead_ids_readable
-
-LEAD_TYPE = Lead._meta.label_lower
+from workflow.redaction import TraceAccess, trace_access
 
 
 class TraceEventSerializer(serializers.ModelSerializer):
     actor_name = serializers.SerializerMethodField()
     payload = serializers.SerializerMethodField(
-        help_text=gettext_lazy("What changed (ids and codes); null for a lead the caller may not read.")
+        help_text=gettext_lazy(
+            "What changed (ids and codes). For a lead the caller may not read: null, or only its status when"
+            " the caller follows the lead's status."
+        )
     )
 
     class Meta:
@@ -42,7 +42,8 @@ class TraceEventSerializer(serializers.ModelSerializer):
         return str(event.actor) if event.actor_id and event.actor else None
 
     def get_payload(self, event: TraceEvent) -> dict | None:
-        return None if event.pk in self.context.get("hidden", ()) else event.payload
+        access: TraceAccess = self.context["access"]
+        return access.payload(event)
 
 
 class TraceQuerySerializer(serializers.Serializer):
@@ -82,10 +83,8 @@ class TraceViewSet(viewsets.GenericViewSet):
         query.is_valid(raise_exception=True)
         client = client_get_for_user(user=request.user, client_id=query.validated_data["client"])
         page = self.paginate_queryset(trace_for_client(client_id=client.pk))
-        lead_ids = {int(event.object_id) for event in page if event.object_type == LEAD_TYPE}
-        readable = lead_ids_readable(user=request.user, lead_ids=lead_ids)
-        hidden = {e.pk for e in page if e.object_type == LEAD_TYPE and int(e.object_id) not in readable}
-        return self.get_paginated_response(TraceEventSerializer(page, many=True, context={"hidden": hidden}).data)
+        access = trace_access(user=request.user, events=page)
+        return self.get_paginated_response(TraceEventSerializer(page, many=True, context={"access": access}).data)
 
     @extend_schema(
         methods=["GET", "POST"],

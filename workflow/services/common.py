@@ -3,15 +3,16 @@
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config.errors import InvalidInput
+from trace.catalogue import EventType, event_type
 from trace.models import TraceEvent
 from trace.services import trace_append
 from workflow.models import Lead, ServiceRequest
+from workflow.services.notifications import notify
 
 
 def check_callback_window(callback_after: datetime | None, callback_before: datetime | None) -> None:
@@ -33,20 +34,37 @@ def require_text(value: str | None, field: str) -> str:
     return value
 
 
-def record(
-    *, actor: User | None, item: ServiceRequest | Lead, action: str, payload: dict[str, Any] | None = None
-) -> TraceEvent:
-    """Trace the change on the client's chain and notify the people concerned once it commits."""
+def item_event(item: ServiceRequest | Lead, action: str | EventType) -> EventType:
+    """The declared event for `action` on `item`: an event, or the last word of its name for the item's kind.
+
+    Raises `UndeclaredEvent` when the catalogue has no such event for that kind of item.
+    """
+    if isinstance(action, EventType):
+        return action
     kind = "request" if isinstance(item, ServiceRequest) else "lead"
-    event = trace_append(
+    return event_type(f"workflow.{kind}.{action}")
+
+
+def status_payload(item: ServiceRequest | Lead) -> dict[str, Any]:
+    """Where an item stands, as every one of its trace events records it."""
+    return {"status": item.status, "team": item.team_id, "assignee": item.assignee_id}
+
+
+def record(
+    *, actor: User | None, item: ServiceRequest | Lead, action: str | EventType, payload: dict[str, Any] | None = None
+) -> TraceEvent:
+    """Trace the change on the client's chain and notify the people the catalogue names for it.
+
+    The notifications are written in the same transaction (they exist exactly when the change does);
+    their e-mails leave once it commits.
+    """
+    event = item_event(item, action)
+    traced = trace_append(
         actor=actor,
-        action=f"workflow.{kind}.{action}",
+        action=event,
         obj=item,
         client_id=item.client_id,
-        payload={"status": item.status, "team": item.team_id, "assignee": item.assignee_id, **(payload or {})},
+        payload={**status_payload(item), **(payload or {})},
     )
-    from workflow.tasks import notify_event  # tasks import services: import here to avoid a cycle
-
-    event_id = event.pk
-    transaction.on_commit(lambda: notify_event.delay(event_id))
-    return event
+    notify(event=event, item=item, key=f"event:{traced.pk}", actor_id=traced.actor_id)
+    return traced

@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 from accounts import rights
 from accounts.models import Team, TeamKind, User
 from config.errors import InvalidInput, PermissionDenied
+from trace.catalogue import EventType
 from trace.services import org_chain, trace_append
+from workflow import events
 from workflow.models import Assignment, Category, ItemKind, RoutingRule, TargetType
 from workflow.routing import MATCH_KEYS
 
@@ -44,7 +46,7 @@ def _check_category(data: dict[str, Any], instance: Category | None) -> None:
         raise InvalidInput(errors)
 
 
-def _trace_setting(actor: User, obj: Category | RoutingRule, action: str, changed: list[str]) -> None:
+def _trace_setting(actor: User, obj: Category | RoutingRule, action: EventType, changed: list[str]) -> None:
     trace_append(actor=actor, action=action, obj=obj, chain=org_chain("national"), payload={"fields": sorted(changed)})
 
 
@@ -53,7 +55,7 @@ def category_create(*, actor: User, **data: Any) -> Category:
     _require_admin(actor)
     _check_category(data, None)
     category = Category.objects.create(**{k: v for k, v in data.items() if k in CATEGORY_FIELDS})
-    _trace_setting(actor, category, "workflow.category.created", list(data))
+    _trace_setting(actor, category, events.CATEGORY_CREATED, list(data))
     return category
 
 
@@ -67,7 +69,7 @@ def category_update(*, actor: User, category_id: int, **data: Any) -> Category:
         setattr(category, field, data[field])
     if changed:
         category.save()
-        _trace_setting(actor, category, "workflow.category.updated", changed)
+        _trace_setting(actor, category, events.CATEGORY_UPDATED, changed)
     return category
 
 
@@ -105,7 +107,7 @@ def routing_rule_create(*, actor: User, **data: Any) -> RoutingRule:
     values = {k: v for k, v in data.items() if k in RULE_FIELDS}
     _check_rule(values)
     rule = RoutingRule.objects.create(**values)
-    _trace_setting(actor, rule, "workflow.routing_rule.created", list(values))
+    _trace_setting(actor, rule, events.ROUTING_RULE_CREATED, list(values))
     return rule
 
 
@@ -121,5 +123,5 @@ def routing_rule_update(*, actor: User, rule_id: int, **data: Any) -> RoutingRul
         setattr(rule, field, data[field])
     if changed:
         rule.save()
-        _trace_setting(actor, rule, "workflow.routing_rule.updated", changed)
+        _trace_setting(actor, rule, events.ROUTING_RULE_UPDATED, changed)
     return rule

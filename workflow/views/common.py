@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts import rights
 from config.pages import domain_errors_as_http
+from workflow.due import annotate_due, is_overdue
 from workflow.models import Lead, ServiceRequest
 from workflow.routing import describe_routing
 from workflow.selectors import routing_names
@@ -19,18 +20,25 @@ Item = ServiceRequest | Lead
 
 
 def annotate_for_display(items: Iterable[Item]) -> list[Item]:
-    """Give each row its routing reason in words and its next SLA deadline, in two queries for the list.
+    """Give each row its routing reason in words and its SLA deadline, in a fixed number of queries.
 
-    The deadline is the response target until someone answered, then the resolution target.
+    The deadline is `workflow.due`'s, the one the SLA scan reminds by: rows from a list selector carry
+    it already (`sla_due_at`); a row fetched on its own (after an action) gets it in one more query.
     """
     items = list(items)
     names = routing_names(reasons=[item.routing_reason for item in items])
+    missing = [item for item in items if not hasattr(item, "sla_due_at")]
+    for model in {type(item) for item in missing}:
+        rows = annotate_due(model.objects.filter(pk__in=[item.pk for item in missing if type(item) is model]))
+        due = dict(rows.values_list("pk", "sla_due_at"))
+        for item in missing:
+            if type(item) is model:
+                item.sla_due_at = due.get(item.pk)
     now = timezone.now()
     for item in items:
         item.routing_text = describe_routing(item.routing_reason, names)
-        due = item.response_due_at if item.first_response_at is None else item.resolution_due_at
-        item.sla_due = due if item.is_open else None
-        item.sla_overdue = bool(item.sla_due and item.sla_due < now)
+        item.sla_due = item.sla_due_at
+        item.sla_overdue = is_overdue(item.sla_due_at, now)
     return items
 
 

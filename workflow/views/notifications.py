@@ -9,8 +9,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from config.pages import domain_errors_as_http
-from workflow.notifications import notification_mark_read, notification_text, notification_url, unread_count
+from workflow.notifications import notification_text, notification_url, unread_count
 from workflow.selectors import notifications_of
+from workflow.services.notifications import notification_mark_read
 
 PAGE_SIZE = 50
 

@@ -20,8 +20,8 @@ from crm.models import Channel, Client, Direction, Interaction
 from crm.search import normalise_phone
 from crm.services import client_create_from_channel, interaction_log
 from workflow.models import ItemKind, Lead, ServiceRequest
-from workflow.services import lead_create, service_request_create
-from workflow.services.requests import category_or_error, check_category_fields
+from workflow.services.leads import lead_create
+from workflow.services.requests import category_or_error, check_category_fields, service_request_create
 
 INTAKE_CHANNELS = (Channel.WEB, Channel.EMAIL)
 # Shorter numbers match too many records to identify anyone.

@@ -1,0 +1,157 @@
+"""Who hears about what, and the e-mail that follows: one notification per (person, key), one e-mail each.
+
+Notifications are written in the transaction of the change they announce, so they exist exactly when
+the change does: they are the outbox of their e-mails (DESIGN.md section 4). Each e-mail is queued
+once that transaction commits, retried by its task on SMTP errors, and queued again by a periodic
+sweep when the broker lost it; `notification_email_send` makes sure it still goes out only once.
+
+A notification says what happened to which item; it never copies a lead's content, so the bell and
+the e-mail can be seen by anyone the lead's status may be shown to.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.selectors import agency_managers
+from config.errors import NotFound
+from trace.catalogue import Audience, EventType
+from workflow.models import ItemKind, Lead, Notification, ServiceRequest
+from workflow.notifications import notification_text, notification_url
+from workflow.routing import team_members
+from workflow.services.queueing import queue_task
+
+Item = ServiceRequest | Lead
+
+SEND_EMAIL_TASK = "workflow.tasks.send_notification_email"
+# A worker holds a notification's e-mail this long while it sends it: longer than any SMTP attempt
+# can last (EMAIL_TIMEOUT), so a lease only runs out on a worker that died mid-send.
+EMAIL_LEASE = timedelta(minutes=5)
+# The sweep queues again an e-mail still unsent after this long: longer than the task's own retries
+# take, so it mostly finds e-mails whose message the broker lost, or whose retries ran out.
+EMAIL_SWEEP_AFTER = timedelta(minutes=30)
+# After this, a notification is only for the bell: an e-mail a day late is noise.
+EMAIL_GIVE_UP_AFTER = timedelta(hours=24)
+
+
+def holders(item: Item) -> list[User]:
+    """Who must act on the item: its assignee, or its team's members while nobody holds it."""
+    people = [item.assignee] if item.assignee_id else (team_members(item.team) if item.team_id else [])
+    return [person for person in people if person.is_active]
+
+
+def recipients(*, event: EventType, item: Item, actor_id: int | None) -> list[User]:
+    """The people the catalogue says hear of `event` on `item`; never the person who acted."""
+    audience = event.audience
+    people: list[User] = []
+    if audience in (Audience.HOLDERS, Audience.HOLDERS_AND_SENDER):
+        people += holders(item)
+    if audience in (Audience.SENDER, Audience.HOLDERS_AND_SENDER) and item.sender_id:
+        people.append(item.sender)
+    if audience == Audience.MANAGERS:
+        people += agency_managers(agency_id=item.client.agency_id)
+    unique = {person.pk: person for person in people if person.is_active and person.pk != actor_id}
+    return list(unique.values())
+
+
+def notify(*, event: EventType, item: Item, key: str, actor_id: int | None = None) -> list[Notification]:
+    """Write the notifications of `event` on `item` that do not exist yet for `key`; return the new ones.
+
+    Safe to call twice with one key: who already had it for that key is not told again. Each new
+    notification's e-mail is queued once the transaction commits.
+    """
+    if event.notice is None:
+        return []
+    kind = ItemKind.SERVICE_REQUEST if isinstance(item, ServiceRequest) else ItemKind.LEAD
+    created = []
+    for person in recipients(event=event, item=item, actor_id=actor_id):
+        row = {"recipient": person, "key": key, "verb": event.notice.verb, "item_kind": kind, "item_id": item.pk,
+               "client_id": item.client_id}  # fmt: skip
+        try:
+            with transaction.atomic():
+                created.append(Notification.objects.create(**row))
+        except IntegrityError:
+            continue  # already notified for this key
+    for notification in created:
+        if notification.recipient.email:
+            queue_task(SEND_EMAIL_TASK, notification.pk)
+    return created
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """Send one notification's e-mail unless it went already; True when this call sent it.
+
+    At most once per notification, whatever retries and sweeps queue: a worker first takes a lease
+    on the notification (a conditional UPDATE, so of two workers only one gets it), sends, and only
+    then marks it e-mailed. A failed send gives the lease back and raises, for the task to retry. Only
+    a worker dying between the SMTP server's answer and the mark could send twice, once its lease
+    ran out; marking before sending would instead lose the e-mail on any SMTP error.
+
+    Not one transaction: the SMTP exchange must not hold the database (SQLite's write lock above all).
+    """
+    now = timezone.now()
+    unsent = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True)
+    leased = unsent.filter(Q(email_lease_until__isnull=True) | Q(email_lease_until__lt=now)).update(
+        email_lease_until=now + EMAIL_LEASE
+    )
+    if not leased:
+        return False  # sent already, or another worker is sending it now
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    try:
+        sent = _send(notification)
+    except Exception:
+        Notification.objects.filter(pk=notification_id).update(email_lease_until=None)
+        raise
+    Notification.objects.filter(pk=notification_id).update(
+        email_lease_until=None, **({"emailed_at": timezone.now()} if sent else {})
+    )
+    return sent
+
+
+def _send(notification: Notification) -> bool:
+    recipient = notification.recipient
+    if not recipient.email:
+        return False
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        text = notification_text(notification)
+        url = notification_url(notification, absolute=True)
+        body = _("%(text)s\n\nOpen it in Relais: %(url)s") % {"text": text, "url": url} if url else text
+        send_mail(subject=f"[Relais] {text}", message=body, from_email=None, recipient_list=[recipient.email])
+    return True
+
+
+def notification_emails_requeue(*, now: datetime | None = None) -> int:
+    """Queue again the e-mails that are still unsent some time after their notification; return how many.
+
+    They were lost with a broker that did not answer, or their task ran out of retries. Queuing one
+    that is on its way after all costs nothing: it is sent once (see `notification_email_send`).
+    """
+    now = now or timezone.now()
+    pending = (
+        Notification.objects.filter(emailed_at__isnull=True, created_at__gte=now - EMAIL_GIVE_UP_AFTER,
+                                    created_at__lt=now - EMAIL_SWEEP_AFTER)
+        .filter(Q(email_lease_until__isnull=True) | Q(email_lease_until__lt=now))
+        .exclude(recipient__email="")
+    )  # fmt: skip
+    ids = list(pending.order_by("pk").values_list("pk", flat=True))
+    for notification_id in ids:
+        queue_task(SEND_EMAIL_TASK, notification_id)
+    return len(ids)
+
+
+@transaction.atomic
+def notification_mark_read(*, user: User, notification_id: int) -> Notification:
+    """Mark one of the user's notifications read (reading it twice changes nothing); another's is NotFound."""
+    notification = Notification.objects.filter(pk=notification_id, recipient=user).first()
+    if notification is None:
+        raise NotFound()
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
