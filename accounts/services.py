@@ -53,6 +53,7 @@ def agency_create(*, actor: User | SystemActor, name: str, code: str, region: Re
     for team in Team.objects.filter(is_active=True).exclude(scope=TeamScope.AGENCY):
         if team.scope == TeamScope.NATIONAL or team.region_id == region.pk:
             sync_team_permissions(team)
+    forget_rights()  # superusers hold every right on every agency, this one included
     trace_append(
         actor=actor,
         action="accounts.agency.created",

@@ -6,10 +6,21 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts import rights
 from accounts.models import Membership, User
+from accounts.rights import SYSTEM
 from accounts.selectors import agency_managers, user_team_kinds
-from accounts.services import delegate_grant, delegate_revoke, membership_end, membership_start, user_update
+from accounts.services import (
+    agency_create,
+    delegate_grant,
+    delegate_revoke,
+    membership_end,
+    membership_start,
+    region_create,
+    user_update,
+)
+from config.errors import Conflict, InvalidInput
 from crm.selectors import clients_visible
-from tests.factories import UserFactory
+from tests.factories import AgencyFactory, UserFactory
+from trace.models import TraceEvent
 from workflow.selectors import lead_reassign_candidates, user_lead_team_ids, user_team_ids
 
 
@@ -103,9 +114,6 @@ def test_an_inactive_person_holds_nothing(org):
 
 
 def test_a_delegate_grant_is_given_once_names_a_known_right_and_is_traced(org, delegate):
-    from config.errors import Conflict, InvalidInput
-    from trace.models import TraceEvent
-
     with pytest.raises(Conflict):
         delegate_grant(actor=org.admin, user=delegate, agency=org.agency_a, perm=rights.MANAGE_UNIT)
     with pytest.raises(InvalidInput) as error:
@@ -116,3 +124,12 @@ def test_a_delegate_grant_is_given_once_names_a_known_right_and_is_traced(org, d
         f"org:agency:{org.agency_a.pk}",
         {"user": delegate.pk, "agency": org.agency_a.pk, "perm": "manage_unit"},
     )
+
+
+def test_a_new_agency_is_in_a_superusers_rights_at_once(db):
+    admin = UserFactory(username="root", is_superuser=True)
+    first = AgencyFactory()
+    assert rights.agencies_where(admin, rights.MANAGE_UNIT) == {first.pk}
+    region = region_create(actor=SYSTEM, name="Est", code="est")
+    second = agency_create(actor=SYSTEM, name="Arras", code="arras", region=region)
+    assert rights.agencies_where(admin, rights.MANAGE_UNIT) == {first.pk, second.pk}
