@@ -28,13 +28,18 @@ from config.errors import InvalidInput
 
 
 class IsOrgAdmin(BasePermission):
+    """Organisation admins only (403 with the reason for others); the services check again."""
+
     def has_permission(self, request: Request, view: Any) -> bool:
-        return rights.is_org_admin(request.user)
+        rights.require_org_admin(request.user)
+        return True
 
 
 class OrgAdminWritesOthersRead(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
-        return request.method in SAFE_METHODS or rights.is_org_admin(request.user)
+        if request.method not in SAFE_METHODS:
+            rights.require_org_admin(request.user)
+        return True
 
 
 # --- API keys -----------------------------------------------------------------------------------------

@@ -15,13 +15,7 @@ def open_memberships(*, user: User) -> QuerySet[Membership]:
 
 def user_team_kinds(*, user: User) -> frozenset[str]:
     """The kinds of the teams the user is in now: what the navigation shows them."""
-    cache = getattr(user, "_relais_team_kinds", None)
-    if cache is None:
-        cache = frozenset(
-            Membership.objects.filter(user=user, ended_at__isnull=True).values_list("team__kind", flat=True)
-        )
-        user._relais_team_kinds = cache
-    return cache
+    return rights.team_kinds(user)
 
 
 def users_with_memberships() -> QuerySet[User]:
@@ -65,19 +59,9 @@ def membership_get(*, membership_id: int | str) -> Membership:
 
 
 def agency_managers(*, agency_id: int) -> QuerySet[User]:
-    """The active people whose open memberships let them manage the agency: who escalations reach.
+    """Who escalations reach: the active people who manage the agency, through a team or as a delegate.
 
-    One query: the role map's grants to each team's group are joined on the person's open memberships,
-    so a person who left the management team stops receiving escalations at once.
+    `accounts.rights.people_holding` with `manage_unit` (one query): a person who left the management
+    team stops receiving escalations at once, and an admin receives them only through a membership.
     """
-    return (
-        User.objects.filter(
-            is_active=True,
-            memberships__ended_at__isnull=True,
-            memberships__team__is_active=True,
-            memberships__team__group__agencygroupobjectpermission__content_object_id=agency_id,
-            memberships__team__group__agencygroupobjectpermission__permission__codename=rights.MANAGE_UNIT,
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    return rights.people_holding(perm=rights.MANAGE_UNIT, agency_id=agency_id)

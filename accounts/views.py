@@ -10,7 +10,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -44,7 +43,7 @@ def language_set(request: HttpRequest) -> HttpResponse:
     """Switch language: the cookie through Django's view, and the person's preference when signed in."""
     form = LanguageForm(request.POST)
     if form.is_valid() and request.user.is_authenticated:
-        services.user_set_language(user=request.user, language=form.cleaned_data["language"])
+        services.user_set_language(actor=request.user, language=form.cleaned_data["language"])
     return set_language(request)
 
 
@@ -53,8 +52,7 @@ def _org_admin_required(view: Callable[..., HttpResponse]) -> Callable[..., Http
     @login_required
     @domain_errors_as_http
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not rights.is_org_admin(request.user):
-            raise PermissionDenied
+        rights.require_org_admin(request.user)  # 403 through domain_errors_as_http
         return view(request, *args, **kwargs)
 
     return wrapper

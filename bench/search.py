@@ -54,13 +54,14 @@ def build(n: int, rng: random.Random) -> User:
     call_command("flush", "--noinput", verbosity=0) if connection.vendor == "postgresql" else None
     call_command("migrate", "--noinput", verbosity=0)
     from accounts.models import Agency
+    from accounts.rights import SYSTEM
     from accounts.services import agency_create, membership_start, region_create, team_create, user_create
 
-    region = region_create(actor=None, name="Bench", code="bench")
-    agencies = [agency_create(actor=None, name=f"Agency {i}", code=f"a{i}", region=region) for i in range(10)]
-    team = team_create(actor=None, name="Reception 0", kind="reception", scope="agency", agency=agencies[0])
-    agent = user_create(actor=None, username="bench_reception")
-    membership_start(actor=None, user=agent, team=team)
+    region = region_create(actor=SYSTEM, name="Bench", code="bench")
+    agencies = [agency_create(actor=SYSTEM, name=f"Agency {i}", code=f"a{i}", region=region) for i in range(10)]
+    team = team_create(actor=SYSTEM, name="Reception 0", kind="reception", scope="agency", agency=agencies[0])
+    agent = user_create(actor=SYSTEM, username="bench_reception")
+    membership_start(actor=SYSTEM, user=agent, team=team)
     rows = []
     for i in range(n):
         name = f"{rng.choice(FIRST)} {surname(rng)} {rng.choice(SECOND)}"

@@ -332,8 +332,7 @@ def _clean_product_data(*, data: dict[str, Any], product_id: int | None = None) 
 @transaction.atomic
 def product_create(*, actor: User, **data: Any) -> Product:
     """Add a product to the catalogue (organisation admins only)."""
-    if not rights.is_org_admin(actor):
-        raise PermissionDenied(_("Only organisation admins manage the catalogue."))
+    rights.require_org_admin(actor, _("Only organisation admins manage the catalogue."))
     missing = {field: _("This field is required.") for field in ("code", "name", "family", "complexity")
                if field not in data}  # fmt: skip
     if missing:
@@ -354,8 +353,7 @@ def product_create(*, actor: User, **data: Any) -> Product:
 
 @transaction.atomic
 def product_update(*, actor: User, product_id: int, **data: Any) -> Product:
-    if not rights.is_org_admin(actor):
-        raise PermissionDenied(_("Only organisation admins manage the catalogue."))
+    rights.require_org_admin(actor, _("Only organisation admins manage the catalogue."))
     product = Product.objects.select_for_update().filter(pk=product_id).first()
     if product is None:
         raise NotFound()

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts import services as org
 from accounts.models import Agency, Region, Team, User
+from accounts.rights import SYSTEM
 from crm.models import Channel, Client, Contact, Direction, Interaction, Product
 from crm.services import client_refresh_search
 
@@ -31,7 +32,7 @@ class AgencyFactory(factory.django.DjangoModelFactory):
 def make_team(*, kind: str, agency: Agency | None = None, region: Region | None = None, name: str = "") -> Team:
     scope = "agency" if agency else "region" if region else "national"
     unit = agency or region
-    return org.team_create(actor=None, name=name or f"{kind} {unit or 'national'}", kind=kind, scope=scope,
+    return org.team_create(actor=SYSTEM, name=name or f"{kind} {unit or 'national'}", kind=kind, scope=scope,
                            agency=agency, region=region)  # fmt: skip
 
 
@@ -49,7 +50,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def make_member(*, team: Team, username: str | None = None, **kwargs) -> User:
     user = UserFactory(username=username, **kwargs) if username else UserFactory(**kwargs)
-    org.membership_start(actor=None, user=user, team=team)
+    org.membership_start(actor=SYSTEM, user=user, team=team)
     return user
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from accounts import rights
-from accounts.models import AgencyUserObjectPermission, Membership, Team, User
+from accounts.models import Team, User
 from config.errors import NotFound
 from workflow.due import annotate_due
 from workflow.models import (
@@ -30,17 +30,13 @@ from workflow.models import (
 
 
 def user_team_ids(user: User) -> frozenset[int]:
-    cache = getattr(user, "_relais_team_ids", None)
-    if cache is None:
-        cache = frozenset(Membership.objects.filter(user=user, ended_at__isnull=True).values_list("team_id", flat=True))
-        user._relais_team_ids = cache
-    return cache
+    """The teams the user is in now; from the request's rights cache (`accounts.rights`)."""
+    return rights.team_ids(user)
 
 
 def user_lead_team_ids(user: User) -> frozenset[int]:
-    return frozenset(
-        Membership.objects.filter(user=user, ended_at__isnull=True, is_lead=True).values_list("team_id", flat=True)
-    )
+    """The teams the user leads now; from the request's rights cache (`accounts.rights`)."""
+    return rights.lead_team_ids(user)
 
 
 def _request_scope(user: User) -> Q:
@@ -285,27 +281,10 @@ def manages_any_unit(*, user: User) -> bool:
 def lead_reassign_candidates(*, agency_ids: Iterable[int]) -> dict[int, list[User]]:
     """Per agency, the active people who may work its leads (through a team or as a delegate).
 
-    Three queries whatever the number of agencies, so a list of leads can offer a reassign select per row.
+    `accounts.rights.people_holding_by_agency` with `work_leads`: the same people `lead_reassign`
+    accepts, in two queries whatever the number of agencies, so a list can offer a select per row.
     """
-    agency_ids = set(agency_ids)
-    if not agency_ids:
-        return {}
-    grant = "team__group__agencygroupobjectpermission"
-    via_teams = Membership.objects.filter(
-        ended_at__isnull=True, user__is_active=True, team__is_active=True,
-        **{f"{grant}__content_object_id__in": agency_ids, f"{grant}__permission__codename": rights.WORK_LEADS},
-    ).values_list(f"{grant}__content_object_id", "user_id")  # fmt: skip
-    delegates = AgencyUserObjectPermission.objects.filter(
-        content_object_id__in=agency_ids, permission__codename=rights.WORK_LEADS, user__is_active=True
-    ).values_list("content_object_id", "user_id")
-    pairs = set(via_teams) | set(delegates)
-    people = User.objects.in_bulk({user_id for _agency, user_id in pairs})
-    by_agency: dict[int, list[User]] = {agency_id: [] for agency_id in agency_ids}
-    for agency_id, user_id in pairs:
-        by_agency[agency_id].append(people[user_id])
-    for candidates in by_agency.values():
-        candidates.sort(key=lambda person: (person.last_name, person.first_name, person.username))
-    return by_agency
+    return rights.people_holding_by_agency(perm=rights.WORK_LEADS, agency_ids=agency_ids)
 
 
 def lead_ids_status_visible(*, user: User, lead_ids: Iterable[int]) -> frozenset[int]:

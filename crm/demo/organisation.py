@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import make_password
 
 from accounts import services as org
 from accounts.models import Agency, Region, Team, TeamKind, TeamScope, User
+from accounts.rights import SYSTEM
 from crm.demo.state import Demo
 
 DEMO_PASSWORD = "demo-relais-2026"  # noqa: S105 - printed on purpose: demo logins on a demo database
@@ -74,7 +75,8 @@ def _create_admin(demo: Demo) -> User:
     # Hashing once and sharing the hash keeps seeding fast (the production hasher takes ~0.3 s a call);
     # every demo login has the same, published password anyway.
     demo.password_hash = make_password(DEMO_PASSWORD)
-    admin = org.user_create(actor=None, username=ADMIN_USERNAME, email="admin@relais.example",
+    # No admin exists yet to create the first one: the system does, and everything else is done as them.
+    admin = org.user_create(actor=SYSTEM, username=ADMIN_USERNAME, email="admin@relais.example",
                             first_name="Nathalie", last_name="Roux")  # fmt: skip
     # No service grants superuser status: it is a deployment decision, not an organisation change.
     admin.is_superuser = admin.is_staff = True

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts import rights
 from accounts.models import Team, TeamKind, User
-from config.errors import InvalidInput, PermissionDenied
+from config.errors import InvalidInput
 from trace.catalogue import EventType
 from trace.services import org_chain, trace_append
 from workflow import events
@@ -21,8 +21,7 @@ RULE_FIELDS = ("order", "name", "kind", "match", "target_type", "target_team", "
 
 
 def _require_admin(actor: User) -> None:
-    if not rights.is_org_admin(actor):
-        raise PermissionDenied(_("Only an administrator can change the workflow settings."))
+    rights.require_org_admin(actor, _("Only an administrator can change the workflow settings."))
 
 
 def _check_category(data: dict[str, Any], instance: Category | None) -> None:

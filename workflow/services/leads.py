@@ -215,6 +215,7 @@ def lead_reassign(*, lead_id: int, actor: User, assignee_id: int, reason: str = 
 @transaction.atomic
 def lead_comment(*, lead_id: int, user: User, body: str) -> Lead:
     lead = _locked(user=user, lead_id=lead_id)
+    require_lead_action(user=user, lead=lead, action="comment")
     body = require_text(body, "body")
     next_status(LEAD_TRANSITIONS, "comment", lead.status)
     comment = lead.comments.create(author=user, body=body)

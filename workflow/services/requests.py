@@ -273,6 +273,7 @@ def service_request_resolve(*, request_id: int, user: User, resolution: str) -> 
 def service_request_reopen(*, request_id: int, user: User, reason: str) -> ServiceRequest:
     """The client says it is not solved: back in progress with its holder, counted as a repeat contact."""
     request = _locked(user=user, request_id=request_id)
+    _require(user, request, "reopen")
     reason = require_text(reason, "reason")
     _move(request, "reopen", reopen_count=request.reopen_count + 1, resolved_at=None,
           repeat_contacts=request.repeat_contacts + 1, status_reason=reason)  # fmt: skip
@@ -325,6 +326,7 @@ def service_request_transfer(*, request_id: int, user: User, team_id: int, reaso
 @transaction.atomic
 def service_request_comment(*, request_id: int, user: User, body: str) -> ServiceRequest:
     request = _locked(user=user, request_id=request_id)
+    _require(user, request, "comment")
     body = require_text(body, "body")
     next_status(REQUEST_TRANSITIONS, "comment", request.status)
     comment = request.comments.create(author=user, body=body)
@@ -339,6 +341,7 @@ def service_request_comment(*, request_id: int, user: User, body: str) -> Servic
 def service_request_repeat_contact(*, request_id: int, user: User) -> ServiceRequest:
     """Reception records that the client called back about this request."""
     request = _locked(user=user, request_id=request_id)
+    _require(user, request, "repeat_contact")
     next_status(REQUEST_TRANSITIONS, "repeat_contact", request.status)
     _count_repeat_contact(item=request, actor=user, source="callback")
     return request

@@ -4,7 +4,6 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,8 +48,7 @@ def admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     @login_required
     @domain_errors_as_http
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not rights.is_org_admin(request.user):
-            raise PermissionDenied(_("Only an administrator can change the workflow settings."))
+        rights.require_org_admin(request.user, _("Only an administrator can change the workflow settings."))
         return view(request, *args, **kwargs)
 
     return wrapper
