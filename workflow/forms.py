@@ -49,10 +49,23 @@ def add_service_errors(form: forms.BaseForm, error: InvalidInput) -> None:
 class WorkflowForm(BootstrapFormMixin, forms.Form):
     """Ids get a per-form prefix, so that several action forms can share one page."""
 
+    # Inputs the service takes as `<name>_id`: a chosen row is handed over as its id.
+    passed_as_ids: tuple[str, ...] = ()
+    # Inputs a link may preset through the query string.
+    preset_from_query: tuple[str, ...] = ()
+
     def __init__(self, *args, id_prefix: str = "", **kwargs) -> None:
         if id_prefix:
             kwargs.setdefault("auto_id", f"id_{id_prefix}_%s")
         super().__init__(*args, **kwargs)
+
+    def service_data(self) -> dict[str, Any]:
+        """The input, as the keyword arguments of the service it is for."""
+        data = dict(self.cleaned_data)
+        for name in self.passed_as_ids:
+            value = data.pop(name)
+            data[f"{name}_id"] = getattr(value, "pk", value)
+        return data
 
 
 class CategoryFieldsMixin:
@@ -82,6 +95,12 @@ class CategoryFieldsMixin:
         data: Any = self
         return {name: data.cleaned_data.get(f"{FIELD_PREFIX}{name}", "") for name in self.category_fields}
 
+    def service_data(self) -> dict[str, Any]:
+        """The input, the category's fields gathered as the service's `fields` dict."""
+        data = super().service_data()  # type: ignore[misc]
+        plain = {name: value for name, value in data.items() if not name.startswith(FIELD_PREFIX)}
+        return {**plain, "fields": self.category_field_values()}
+
 
 def _category_select(*, id_prefix: str) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
@@ -108,21 +127,11 @@ class ServiceRequestForm(CategoryFieldsMixin, WorkflowForm):
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     callback_after = _datetime_local(_("Call back from"))
     callback_before = _datetime_local(_("Call back until"))
+    preset_from_query = ("category",)  # the 360 may link to a new request of a category
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.add_category_fields()
-
-    def service_data(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "category": data["category"],
-            "subject": data["subject"],
-            "description": data["description"],
-            "fields": self.category_field_values(),
-            "callback_after": data["callback_after"],
-            "callback_before": data["callback_before"],
-        }
 
 
 def _product_select() -> forms.ModelChoiceField:
@@ -135,16 +144,12 @@ def _product_select() -> forms.ModelChoiceField:
 
 
 class LeadForm(WorkflowForm):
+    passed_as_ids = ("product",)
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     product = _product_select()
     callback_after = _datetime_local(_("Call back from"))
     callback_before = _datetime_local(_("Call back until"))
-
-    def service_data(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        product = data.pop("product")
-        return {**data, "product_id": product.pk if product else None}
 
 
 class CategoryFieldsForm(CategoryFieldsMixin, WorkflowForm):
@@ -184,6 +189,7 @@ class CommentForm(WorkflowForm):
 
 
 class AssignForm(WorkflowForm):
+    passed_as_ids = ("assignee",)
     assignee = forms.TypedChoiceField(label=_("Give it to"), coerce=int)
 
     def __init__(self, *args, members: Iterable[User], **kwargs) -> None:
@@ -192,6 +198,7 @@ class AssignForm(WorkflowForm):
 
 
 class TransferForm(WorkflowForm):
+    passed_as_ids = ("team",)
     team = forms.ModelChoiceField(label=_("To the team"), queryset=Team.objects.none(),
                                   empty_label=_("Choose a team…"))  # fmt: skip
     reason = _text(_("Why this team"), max_length=200)
@@ -204,6 +211,7 @@ class TransferForm(WorkflowForm):
 class RequestRequalifyForm(WorkflowForm):
     """A request that was a sales opportunity: it becomes a lead."""
 
+    passed_as_ids = ("product",)
     reason = _text(_("Why it is a lead"), max_length=500)
     subject = forms.CharField(label=_("Subject of the lead"), max_length=200, required=False,
                               help_text=_("Empty: the request's subject."))  # fmt: skip
@@ -241,6 +249,7 @@ class WonForm(WorkflowForm):
 
 
 class ReassignForm(WorkflowForm):
+    passed_as_ids = ("assignee",)
     assignee = forms.TypedChoiceField(label=_("Give it to"), coerce=int)
     reason = _text(_("Why (written on the lead)"), required=False)
 

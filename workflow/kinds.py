@@ -72,6 +72,10 @@ class Kind:
     def actions_for(self, *, user: User, item: Item) -> list[str]:
         return self.offered_actions(user=user, **{self.name: item})
 
+    def call(self, service: Callable[..., Any], *, item_id: int, user: User, by: str = "user", **inputs: Any) -> Any:
+        """Call one of the kind's action services: they name the item `<name>_id=` and the person `by=`."""
+        return service(**{f"{self.name}_id": item_id, by: user}, **inputs)
+
 
 def _hours(value: int) -> timedelta:
     return timedelta(hours=value)
