@@ -207,14 +207,6 @@ def item_comments(item: ServiceRequest | Lead) -> QuerySet[Comment]:
     return item.comments.select_related("author").order_by("created_at", "pk")
 
 
-def request_comments(*, user: User, request_id: int | str) -> QuerySet[Comment]:
-    return item_comments(request_get_for_user(user=user, request_id=request_id))
-
-
-def lead_comments(*, user: User, lead_id: int | str) -> QuerySet[Comment]:
-    return item_comments(lead_get_for_user(user=user, lead_id=lead_id))
-
-
 def routing_names(*, reasons: Iterable[dict]) -> dict[str, dict[int, str]]:
     """Display names of the teams and people that stored routing reasons mention (two queries at most).
 
