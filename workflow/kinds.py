@@ -30,6 +30,8 @@ Item = ServiceRequest | Lead
 
 @dataclass(frozen=True)
 class Kind:
+    """What the shared mechanics need to know of one kind of item."""
+
     # How the code names one item of the kind: `request_id=` and `request=` in the services and the
     # policy, `workflow.request.*` in the trace, `request-12` as a list row's id.
     name: str

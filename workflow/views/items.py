@@ -194,6 +194,10 @@ LEAD_PAGES = Pages(
     created_url=lambda lead: reverse("crm:client_detail", args=[lead.client_id]),
 )
 
-request_detail, request_action, request_create = (detail_view(REQUEST_PAGES), action_view(REQUEST_PAGES),
-                                                  create_view(REQUEST_PAGES))  # fmt: skip
-lead_detail, lead_action, lead_create = detail_view(LEAD_PAGES), action_view(LEAD_PAGES), create_view(LEAD_PAGES)
+# The views `workflow.urls` routes to.
+request_detail = detail_view(REQUEST_PAGES)
+request_action = action_view(REQUEST_PAGES)
+request_create = create_view(REQUEST_PAGES)
+lead_detail = detail_view(LEAD_PAGES)
+lead_action = action_view(LEAD_PAGES)
+lead_create = create_view(LEAD_PAGES)
