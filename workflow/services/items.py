@@ -51,7 +51,9 @@ def move(kind: Kind, item: Item, action: str, **changes: Any) -> None:
     item.save()
 
 
-def step(kind: Kind, item: Item, action: str, *, by: User, event: str, payload: dict | None = None, **changes: Any):
+def step(
+    kind: Kind, item: Item, action: str, *, by: User | None, event: str, payload: dict | None = None, **changes: Any
+) -> Any:
     """`move`, traced as `event`: what most actions on an item are. Returns the item."""
     move(kind, item, action, **changes)
     record(actor=by, item=item, action=event, payload=payload)

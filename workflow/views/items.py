@@ -64,6 +64,7 @@ class Pages:
 def item_page(request: HttpRequest, pages: Pages, item: Item, *, bound: tuple[str, WorkflowForm] | None = None,
               problem: str = "", status: int = 200) -> HttpResponse:  # fmt: skip
     user, kind = request.user, pages.kind
+    # Comments through a fresh read: after a failed action the item may have left the user's reach (404).
     context = {
         "item": item,
         "kind": kind,
