@@ -39,6 +39,36 @@ def user_lead_team_ids(user: User) -> frozenset[int]:
     return rights.lead_team_ids(user)
 
 
+def one(qs: QuerySet, item_id: int | str):
+    """The row of that id in `qs`, else NotFound: an id out of scope answers as one that does not exist."""
+    try:
+        return qs.get(pk=int(item_id))
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def _ids_among(qs: QuerySet, ids: Iterable[int]) -> frozenset[int]:
+    """Which of these ids `qs` holds (one query, none for no id)."""
+    ids = set(ids)
+    return frozenset(qs.filter(pk__in=ids).values_list("pk", flat=True)) if ids else frozenset()
+
+
+def _worklist(qs: QuerySet, *, status: str | None, open_statuses: tuple[str, ...], first: Q) -> QuerySet:
+    """A list people work from: open items unless a status is asked; those matching `first`, then oldest first."""
+    qs = qs.filter(status=status) if status else qs.filter(status__in=open_statuses)
+    first_rank = Case(When(first, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return qs.annotate(first_rank=first_rank).order_by("first_rank", "created_at", "pk")
+
+
+def _held_by(qs: QuerySet, *, user: User, category: str | None, assignee: str | None) -> QuerySet:
+    """A list of requests narrowed to a category and to "me" (held by the user) or "none" (held by nobody)."""
+    if category:
+        qs = qs.filter(category__code=category)
+    if assignee == "me":
+        return qs.filter(assignee=user)
+    return qs.filter(assignee__isnull=True) if assignee == "none" else qs
+
+
 def _request_scope(user: User) -> Q:
     return (
         Q(client__agency_id__in=rights.agencies_where(user, rights.VIEW_CLIENTS))
@@ -54,15 +84,14 @@ def requests_visible(*, user: User) -> QuerySet[ServiceRequest]:
     return ServiceRequest.objects.filter(_request_scope(user))
 
 
-def _with_request_relations(qs: QuerySet[ServiceRequest]) -> QuerySet[ServiceRequest]:
-    return qs.select_related("client", "client__agency", "category", "team", "assignee", "sender")
+# What a page or a list of items shows joined to each item.
+_ITEM_RELATIONS = ("client", "client__agency", "team", "assignee", "sender")
+REQUEST_RELATIONS = (*_ITEM_RELATIONS, "category")
+LEAD_RELATIONS = (*_ITEM_RELATIONS, "product")
 
 
 def request_get_for_user(*, user: User, request_id: int | str) -> ServiceRequest:
-    try:
-        return _with_request_relations(requests_visible(user=user)).get(pk=int(request_id))
-    except (ServiceRequest.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return one(requests_visible(user=user).select_related(*REQUEST_RELATIONS), request_id)
 
 
 def _lead_content_scope(user: User) -> Q:
@@ -95,22 +124,12 @@ def leads_status_visible(*, user: User) -> QuerySet[Lead]:
     return Lead.objects.filter(_lead_status_scope(user))
 
 
-def _with_lead_relations(qs: QuerySet[Lead]) -> QuerySet[Lead]:
-    return qs.select_related("client", "client__agency", "product", "team", "assignee", "sender")
-
-
 def lead_get_for_user(*, user: User, lead_id: int | str) -> Lead:
-    try:
-        return _with_lead_relations(leads_visible(user=user)).get(pk=int(lead_id))
-    except (Lead.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return one(leads_visible(user=user).select_related(*LEAD_RELATIONS), lead_id)
 
 
 def lead_status_get_for_user(*, user: User, lead_id: int | str) -> Lead:
-    try:
-        return leads_status_visible(user=user).select_related("assignee", "team").get(pk=int(lead_id))
-    except (Lead.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return one(leads_status_visible(user=user).select_related("assignee", "team"), lead_id)
 
 
 def can_read_lead(*, user: User, lead: Lead) -> bool:
@@ -122,10 +141,8 @@ def lead_inbox(*, user: User, status: str | None = None) -> QuerySet[Lead]:
 
     Managers see every lead of their scope.
     """
-    qs = _with_lead_relations(leads_visible(user=user))
-    qs = qs.filter(status=status) if status else qs.filter(status__in=OPEN_LEAD_STATUSES)
-    new_first = Case(When(status=LeadStatus.NEW, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return annotate_due(qs).annotate(new_first=new_first).order_by("new_first", "created_at", "pk")
+    qs = leads_visible(user=user).select_related(*LEAD_RELATIONS)
+    return annotate_due(_worklist(qs, status=status, open_statuses=OPEN_LEAD_STATUSES, first=Q(status=LeadStatus.NEW)))
 
 
 def team_queue(
@@ -138,33 +155,17 @@ def team_queue(
         if int(team_id) not in team_ids and not rights.is_org_admin(user):
             raise NotFound()
         team_ids = frozenset({int(team_id)})
-    qs = _with_request_relations(ServiceRequest.objects.filter(team_id__in=team_ids))
-    qs = qs.filter(status=status) if status else qs.filter(status__in=OPEN_REQUEST_STATUSES)
-    if category:
-        qs = qs.filter(category__code=category)
-    if assignee == "me":
-        qs = qs.filter(assignee=user)
-    elif assignee == "none":
-        qs = qs.filter(assignee__isnull=True)
-    unclaimed_first = Case(
-        When(status=RequestStatus.NEW, assignee__isnull=True, then=Value(0)), default=Value(1),
-        output_field=IntegerField(),
-    )  # fmt: skip
-    return annotate_due(qs).annotate(unclaimed_first=unclaimed_first).order_by("unclaimed_first", "created_at", "pk")
+    qs = ServiceRequest.objects.filter(team_id__in=team_ids).select_related(*REQUEST_RELATIONS)
+    qs = _held_by(qs, user=user, category=category, assignee=assignee)
+    unclaimed = Q(status=RequestStatus.NEW, assignee__isnull=True)
+    return annotate_due(_worklist(qs, status=status, open_statuses=OPEN_REQUEST_STATUSES, first=unclaimed))
 
 
 def client_open_work(*, user: User, client_id: int) -> tuple[list[ServiceRequest], list[Lead]]:
     """For the client 360: the client's requests (in full) and leads (status only) the user may follow."""
-    requests = list(
-        _with_request_relations(requests_visible(user=user).filter(client_id=client_id)).order_by("-created_at")[:50]
-    )
-    leads = list(
-        leads_status_visible(user=user)
-        .filter(client_id=client_id)
-        .select_related("assignee", "team")
-        .order_by("-created_at")[:50]
-    )
-    return requests, leads
+    requests = requests_visible(user=user).filter(client_id=client_id).select_related(*REQUEST_RELATIONS)
+    leads = leads_status_visible(user=user).filter(client_id=client_id).select_related("assignee", "team")
+    return list(requests.order_by("-created_at")[:50]), list(leads.order_by("-created_at")[:50])
 
 
 # --- For the HTTP API (added with workflow/api/) -------------------------------------------------------
@@ -181,15 +182,8 @@ def request_list(
     if queue or team_id is not None:
         qs = team_queue(user=user, team_id=team_id, status=status, category=category, assignee=assignee)
     else:
-        qs = _with_request_relations(requests_visible(user=user)).order_by("-created_at", "-pk")
-        if status:
-            qs = qs.filter(status=status)
-        if category:
-            qs = qs.filter(category__code=category)
-        if assignee == "me":
-            qs = qs.filter(assignee=user)
-        elif assignee == "none":
-            qs = qs.filter(assignee__isnull=True)
+        qs = requests_visible(user=user).select_related(*REQUEST_RELATIONS).order_by("-created_at", "-pk")
+        qs = _held_by(qs.filter(status=status) if status else qs, user=user, category=category, assignee=assignee)
     if client_id is not None:
         qs = qs.filter(client_id=client_id)
     return qs.select_related("requalified_to")
@@ -202,21 +196,12 @@ def lead_list(*, user: User, status: str | None = None) -> QuerySet[Lead]:
 
 def lead_ids_readable(*, user: User, lead_ids: Iterable[int]) -> frozenset[int]:
     """Which of these leads the user may read the content of (one query)."""
-    lead_ids = set(lead_ids)
-    if not lead_ids:
-        return frozenset()
-    return frozenset(leads_visible(user=user).filter(pk__in=lead_ids).values_list("pk", flat=True))
+    return _ids_among(leads_visible(user=user), lead_ids)
 
 
-def request_comments(*, user: User, request_id: int | str) -> QuerySet[Comment]:
-    request = request_get_for_user(user=user, request_id=request_id)
-    return request.comments.select_related("author").order_by("created_at", "pk")
-
-
-def lead_comments(*, user: User, lead_id: int | str) -> QuerySet[Comment]:
-    """A lead's comments are its content: only those who may read the lead see them."""
-    lead = lead_get_for_user(user=user, lead_id=lead_id)
-    return lead.comments.select_related("author").order_by("created_at", "pk")
+def item_comments(item: ServiceRequest | Lead) -> QuerySet[Comment]:
+    """An item's comments, oldest first: for whoever may read the item (a lead's comments are its content)."""
+    return item.comments.select_related("author").order_by("created_at", "pk")
 
 
 def routing_names(*, reasons: Iterable[dict]) -> dict[str, dict[int, str]]:
@@ -253,10 +238,7 @@ def categories() -> QuerySet[Category]:
 
 
 def category_get(*, category_id: int | str) -> Category:
-    try:
-        return categories().get(pk=int(category_id))
-    except (Category.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return one(categories(), category_id)
 
 
 def routing_rules() -> QuerySet[RoutingRule]:
@@ -265,10 +247,7 @@ def routing_rules() -> QuerySet[RoutingRule]:
 
 
 def routing_rule_get(*, rule_id: int | str) -> RoutingRule:
-    try:
-        return routing_rules().get(pk=int(rule_id))
-    except (RoutingRule.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return one(routing_rules(), rule_id)
 
 
 # --- What the pages need besides the lists above. ---------------------------------------------------
@@ -289,7 +268,4 @@ def lead_reassign_candidates(*, agency_ids: Iterable[int]) -> dict[int, list[Use
 
 def lead_ids_status_visible(*, user: User, lead_ids: Iterable[int]) -> frozenset[int]:
     """Which of these leads the user may follow the status of (one query)."""
-    lead_ids = set(lead_ids)
-    if not lead_ids:
-        return frozenset()
-    return frozenset(leads_status_visible(user=user).filter(pk__in=lead_ids).values_list("pk", flat=True))
+    return _ids_among(leads_status_visible(user=user), lead_ids)

@@ -10,10 +10,12 @@ from config.errors import Conflict
 from workflow.models import LeadStatus as L
 from workflow.models import RequestStatus as R
 
+# action: (the statuses it is allowed from, the status it leads to; None keeps the status)
+Transitions = dict[str, tuple[tuple[str, ...], str | None]]
+
 _OPEN = (R.NEW, R.ASSIGNED, R.IN_PROGRESS, R.WAITING_CLIENT)
 
-REQUEST_TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
-    # action: (allowed from, to; None keeps the status)
+REQUEST_TRANSITIONS: Transitions = {
     "claim": ((R.NEW,), R.ASSIGNED),
     "assign": ((R.NEW, R.ASSIGNED, R.IN_PROGRESS, R.WAITING_CLIENT), None),
     "start": ((R.ASSIGNED, R.WAITING_CLIENT), R.IN_PROGRESS),
@@ -28,7 +30,7 @@ REQUEST_TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "repeat_contact": ((*_OPEN, R.RESOLVED), None),
 }
 
-LEAD_TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
+LEAD_TRANSITIONS: Transitions = {
     "accept": ((L.NEW,), L.ACCEPTED),
     "start": ((L.ACCEPTED,), L.IN_PROGRESS),
     "won": ((L.ACCEPTED, L.IN_PROGRESS), L.WON),
@@ -39,7 +41,7 @@ LEAD_TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
 }
 
 
-def next_status(table: dict[str, tuple[tuple[str, ...], str | None]], action: str, current: str) -> str:
+def next_status(table: Transitions, action: str, current: str) -> str:
     """The status after `action`, or Conflict naming the current state (HTTP 409)."""
     allowed_from, to = table[action]
     if current not in allowed_from:
@@ -50,5 +52,5 @@ def next_status(table: dict[str, tuple[tuple[str, ...], str | None]], action: st
     return to or current
 
 
-def allowed_actions(table: dict[str, tuple[tuple[str, ...], str | None]], current: str) -> list[str]:
+def allowed_actions(table: Transitions, current: str) -> list[str]:
     return [action for action, (allowed_from, _to) in table.items() if current in allowed_from]

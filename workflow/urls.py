@@ -2,22 +2,22 @@
 
 from django.urls import path
 
-from workflow.views import leads, lists, notifications, reception, requests, settings
+from workflow.views import items, leads, lists, notifications, reception, settings
 
 app_name = "workflow"
 urlpatterns = [
     path("queue/", lists.queue, name="queue"),
     path("inbox/", lists.inbox, name="inbox"),
-    path("clients/<int:client_id>/requests/new/", reception.request_create, name="request-create"),
-    path("clients/<int:client_id>/leads/new/", reception.lead_create, name="lead-create"),
+    path("clients/<int:client_id>/requests/new/", items.request_create, name="request-create"),
+    path("clients/<int:client_id>/leads/new/", items.lead_create, name="lead-create"),
     path("clients/<int:client_id>/work/", reception.client_work, name="client-work"),
     path("clients/<int:client_id>/history/", reception.client_history, name="client-history"),
     path("category-fields/", reception.category_fields, name="category-fields"),
-    path("requests/<int:request_id>/", requests.request_detail, name="request-detail"),
-    path("requests/<int:request_id>/<slug:action>/", requests.request_action, name="request-action"),
-    path("leads/<int:lead_id>/", leads.lead_detail, name="lead-detail"),
+    path("requests/<int:request_id>/", items.request_detail, name="request-detail"),
+    path("requests/<int:request_id>/<slug:action>/", items.request_action, name="request-action"),
+    path("leads/<int:lead_id>/", items.lead_detail, name="lead-detail"),
     path("leads/<int:lead_id>/status/", leads.lead_status, name="lead-status"),
-    path("leads/<int:lead_id>/<slug:action>/", leads.lead_action, name="lead-action"),
+    path("leads/<int:lead_id>/<slug:action>/", items.lead_action, name="lead-action"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/bell/", notifications.bell, name="notification-bell"),
     path("notifications/<int:notification_id>/read/", notifications.notification_read, name="notification-read"),

@@ -1,4 +1,4 @@
-"""What the workflow's API views share: the caller's language, error bodies, comments and history."""
+"""What the workflow's API views share: query strings, error bodies, comments, history, items' common fields."""
 
 from typing import Any
 
@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from config.api import ErrorSerializer
+from crm.models import Channel
 from trace.models import TraceEvent
 from workflow.models import Comment
 from workflow.routing import describe_routing
@@ -49,6 +50,17 @@ class CommentInputSerializer(serializers.Serializer):
 
 class ReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, allow_blank=True)
+
+
+# What every new item carries; each kind adds its own. Validated, these are the service's arguments.
+# (A comment, not a docstring: the schema would show it as each kind's description.)
+class ItemCreateSerializer(serializers.Serializer):
+    client = serializers.IntegerField(source="client_id")
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    callback_after = serializers.DateTimeField(required=False, allow_null=True)
+    callback_before = serializers.DateTimeField(required=False, allow_null=True)
+    origin_channel = serializers.ChoiceField(choices=Channel.choices, required=False)
 
 
 class HistoryEventSerializer(serializers.ModelSerializer):

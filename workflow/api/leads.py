@@ -5,35 +5,28 @@ A lead's content is confidential (DESIGN.md section 1): whoever may not read it 
 the client's reception agents follow it through `leads/{id}/status/`.
 """
 
-from collections.abc import Callable
-from typing import Any
-
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_field
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api import ErrorSerializer, validated
-from crm.models import Channel
-from trace.selectors import trace_for_object
 from workflow import selectors, services
 from workflow.api.common import (
-    ACTION_ERRORS,
     READ_ERRORS,
     CommentInputSerializer,
-    CommentSerializer,
-    HistoryEventSerializer,
+    ItemCreateSerializer,
     ReasonInputSerializer,
     RoutedItemSerializer,
     person_name,
     query,
     requalified_to_id,
 )
+from workflow.api.items import Act, ItemViewSet
+from workflow.kinds import LEAD
 from workflow.models import Lead, LeadStatus
-from workflow.transitions import LEAD_TRANSITIONS
 
 OUTCOMES = (LeadStatus.WON, LeadStatus.LOST, LeadStatus.REQUALIFIED)
 
@@ -41,7 +34,7 @@ OUTCOMES = (LeadStatus.WON, LeadStatus.LOST, LeadStatus.REQUALIFIED)
 class LeadSerializer(RoutedItemSerializer):
     """A lead's content: for its holder, its team while nobody holds it, and the client's managers."""
 
-    transitions = LEAD_TRANSITIONS
+    transitions = LEAD.transitions
 
     product_name = serializers.SerializerMethodField()
     requalified_to = serializers.SerializerMethodField(help_text=gettext_lazy("The service request this lead became."))
@@ -87,14 +80,8 @@ class LeadStatusSerializer(serializers.ModelSerializer):
         return lead.status if lead.status in OUTCOMES else None
 
 
-class LeadCreateSerializer(serializers.Serializer):
-    client = serializers.IntegerField()
-    subject = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
-    product = serializers.IntegerField(required=False, allow_null=True)
-    callback_after = serializers.DateTimeField(required=False, allow_null=True)
-    callback_before = serializers.DateTimeField(required=False, allow_null=True)
-    origin_channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+class LeadCreateSerializer(ItemCreateSerializer):
+    product = serializers.IntegerField(source="product_id", required=False, allow_null=True)
 
 
 class LeadListQuerySerializer(serializers.Serializer):
@@ -119,7 +106,9 @@ class LeadRequalifyInputSerializer(serializers.Serializer):
 
 
 class ReassignInputSerializer(serializers.Serializer):
-    assignee = serializers.IntegerField(help_text=gettext_lazy("A salesperson of the client's agency."))
+    assignee = serializers.IntegerField(
+        source="assignee_id", help_text=gettext_lazy("A salesperson of the client's agency.")
+    )
     reason = serializers.CharField(max_length=10000, required=False, allow_blank=True)
 
 
@@ -131,25 +120,24 @@ class WonInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
-def _answer(lead: Lead, code: int = status.HTTP_200_OK) -> Response:
-    return Response(LeadSerializer(lead).data, status=code)
-
-
-def _action_schema(request_serializer: type[serializers.Serializer] | None, description: str) -> Callable[..., Any]:
-    return extend_schema(
-        request=request_serializer, responses={200: LeadSerializer, **ACTION_ERRORS}, description=description
-    )
-
-
-class LeadViewSet(viewsets.GenericViewSet):
+class LeadViewSet(ItemViewSet):
     """Leads whose content the caller may read: the one they hold, their team's unheld ones, their scope's."""
 
+    kind = LEAD
     serializer_class = LeadSerializer
-    filter_backends: list = []
-    lookup_value_converter = "int"
-
-    def get_queryset(self) -> QuerySet[Lead]:
-        return selectors.leads_visible(user=self.request.user)
+    item_actions = {
+        "accept": Act(services.lead_accept, AcceptInputSerializer, "Take the lead on with the potential seen in it."),
+        "start": Act(services.lead_start, None, "Start working the accepted lead."),
+        "requalify": Act(services.lead_requalify, LeadRequalifyInputSerializer,
+                         "Not a lead after all: it closes as requalified (counted against the sender) and a service "
+                         "request is routed; the answer's `requalified_to` is the new request's id."),
+        "reassign": Act(services.lead_reassign, ReassignInputSerializer,
+                        "A manager gives the lead to another salesperson of the agency.", by="actor"),
+        "won": Act(services.lead_won, WonInputSerializer, "The sale is made."),
+        "lost": Act(services.lead_lost, ReasonInputSerializer, "No sale, saying why."),
+        "comment": Act(services.lead_comment, CommentInputSerializer,
+                       "Add a written note to the lead (seen by those who read the lead)."),
+    }  # fmt: skip
 
     @extend_schema(
         parameters=[LeadListQuerySerializer],
@@ -159,13 +147,7 @@ class LeadViewSet(viewsets.GenericViewSet):
     )
     def list(self, request: Request) -> Response:
         params = query(LeadListQuerySerializer, request)
-        page = self.paginate_queryset(selectors.lead_list(user=request.user, status=params.get("status")))
-        names = selectors.routing_names(reasons=[lead.routing_reason for lead in page])
-        return self.get_paginated_response(LeadSerializer(page, many=True, context={"routing_names": names}).data)
-
-    @extend_schema(responses={200: LeadSerializer, **READ_ERRORS})
-    def retrieve(self, request: Request, pk: int) -> Response:
-        return _answer(selectors.lead_get_for_user(user=request.user, lead_id=pk))
+        return self.listed(selectors.lead_list(user=request.user, status=params.get("status")))
 
     @extend_schema(
         request=LeadCreateSerializer,
@@ -184,12 +166,9 @@ class LeadViewSet(viewsets.GenericViewSet):
         "status view, as `leads/{id}/status/` gives it.",
     )
     def create(self, request: Request) -> Response:
-        data = validated(LeadCreateSerializer, request)
-        lead = services.lead_create(
-            sender=request.user, client_id=data.pop("client"), product_id=data.pop("product", None), **data
-        )
+        lead = services.lead_create(sender=request.user, **validated(LeadCreateSerializer, request))
         if selectors.can_read_lead(user=request.user, lead=lead):
-            return _answer(lead, status.HTTP_201_CREATED)
+            return self.answer(lead, status.HTTP_201_CREATED)
         return Response(LeadStatusSerializer(lead).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: LeadStatusSerializer, **READ_ERRORS})
@@ -198,69 +177,3 @@ class LeadViewSet(viewsets.GenericViewSet):
         """Open or closed, with whom, since when, and the outcome: never the content."""
         lead = selectors.lead_status_get_for_user(user=request.user, lead_id=pk)
         return Response(LeadStatusSerializer(lead).data)
-
-    @_action_schema(AcceptInputSerializer, "Take the lead on with the potential seen in it.")
-    @action(detail=True, methods=["post"])
-    def accept(self, request: Request, pk: int) -> Response:
-        data = validated(AcceptInputSerializer, request)
-        return _answer(services.lead_accept(lead_id=pk, user=request.user, **data))
-
-    @_action_schema(None, "Start working the accepted lead.")
-    @action(detail=True, methods=["post"])
-    def start(self, request: Request, pk: int) -> Response:
-        return _answer(services.lead_start(lead_id=pk, user=request.user))
-
-    @_action_schema(
-        LeadRequalifyInputSerializer,
-        "Not a lead after all: it closes as requalified (counted against the sender) and a service request is "
-        "routed; the answer's `requalified_to` is the new request's id.",
-    )
-    @action(detail=True, methods=["post"])
-    def requalify(self, request: Request, pk: int) -> Response:
-        data = validated(LeadRequalifyInputSerializer, request)
-        lead, _request = services.lead_requalify(
-            lead_id=pk, user=request.user, reason=data["reason"], category=data["category"],
-            fields=data.get("fields"), subject=data.get("subject", ""),
-        )  # fmt: skip
-        return _answer(lead)
-
-    @_action_schema(ReassignInputSerializer, "A manager gives the lead to another salesperson of the agency.")
-    @action(detail=True, methods=["post"])
-    def reassign(self, request: Request, pk: int) -> Response:
-        data = validated(ReassignInputSerializer, request)
-        return _answer(services.lead_reassign(lead_id=pk, actor=request.user, assignee_id=data["assignee"],
-                                              reason=data.get("reason", "")))  # fmt: skip
-
-    @_action_schema(WonInputSerializer, "The sale is made.")
-    @action(detail=True, methods=["post"])
-    def won(self, request: Request, pk: int) -> Response:
-        data = validated(WonInputSerializer, request)
-        return _answer(services.lead_won(lead_id=pk, user=request.user, amount=data.get("amount"),
-                                         reason=data.get("reason", "")))  # fmt: skip
-
-    @_action_schema(ReasonInputSerializer, "No sale, saying why.")
-    @action(detail=True, methods=["post"])
-    def lost(self, request: Request, pk: int) -> Response:
-        data = validated(ReasonInputSerializer, request)
-        return _answer(services.lead_lost(lead_id=pk, user=request.user, reason=data["reason"]))
-
-    @_action_schema(CommentInputSerializer, "Add a written note to the lead (seen by those who read the lead).")
-    @action(detail=True, methods=["post"])
-    def comment(self, request: Request, pk: int) -> Response:
-        data = validated(CommentInputSerializer, request)
-        return _answer(services.lead_comment(lead_id=pk, user=request.user, body=data["body"]))
-
-    @extend_schema(responses={200: CommentSerializer(many=True), **READ_ERRORS})
-    @action(detail=True, methods=["get"])
-    def comments(self, request: Request, pk: int) -> Response:
-        """The lead's comments, oldest first."""
-        page = self.paginate_queryset(selectors.lead_comments(user=request.user, lead_id=pk))
-        return self.get_paginated_response(CommentSerializer(page, many=True).data)
-
-    @extend_schema(responses={200: HistoryEventSerializer(many=True), **READ_ERRORS})
-    @action(detail=True, methods=["get"])
-    def history(self, request: Request, pk: int) -> Response:
-        """What happened to the lead, oldest first, from the tamper-evident trace."""
-        lead = selectors.lead_get_for_user(user=request.user, lead_id=pk)
-        page = self.paginate_queryset(trace_for_object(object_type=Lead._meta.label_lower, object_id=lead.pk))
-        return self.get_paginated_response(HistoryEventSerializer(page, many=True).data)

@@ -1,4 +1,9 @@
-"""Service requests: created by anyone facing the client, worked by a back-office team's queue."""
+"""Service requests: created by anyone facing the client, worked by a back-office team's queue.
+
+What a request shares with a lead (locking, moves, creation, requalification) is in
+`workflow.services.items`; here is what is a request's own: its category and the fields it requires,
+the claim, assignment and transfer between teams, and the counters of repeat contacts.
+"""
 
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,39 +15,18 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import rights
 from accounts.models import Team, User
-from config.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from config.errors import Conflict, InvalidInput
 from crm.models import Channel, Client
-from crm.selectors import client_get_for_user
-from workflow.models import Category, ItemKind, Lead, RequestStatus, ServiceRequest
-from workflow.policy import require_request_action
-from workflow.routing import route_item, team_members
-from workflow.selectors import request_get_for_user, requests_visible
-from workflow.services.common import check_callback_window, record, require_text
-from workflow.transitions import REQUEST_TRANSITIONS, next_status
-
-
-def category_or_error(code_or_category: str | Category | None) -> Category:
-    if isinstance(code_or_category, Category):
-        return code_or_category
-    category = Category.objects.filter(code=code_or_category or "", is_active=True).first()
-    if category is None:
-        raise InvalidInput({"category": _("Unknown category.")})
-    return category
-
-
-def check_category_fields(category: Category, fields: dict[str, Any] | None) -> dict[str, Any]:
-    """Every field the category requires, present and not blank; a 400 names each missing one."""
-    fields = dict(fields or {})
-    missing = {
-        name: [_("This field is required for the category “%(category)s”.") % {"category": category.name}]
-        for name in category.required_fields
-        if not str(fields.get(name) or "").strip()
-    }
-    if missing:
-        raise InvalidInput({"fields": missing})
-    return fields
+from workflow import events
+from workflow.kinds import LEAD, REQUEST
+from workflow.models import Category, Lead, RequestStatus, ServiceRequest
+from workflow.routing import team_members
+from workflow.selectors import request_get_for_user
+from workflow.services import items
+from workflow.services.common import record, require_text
+from workflow.services.inputs import category_or_error, check_category_fields, product_or_error
+from workflow.transitions import next_status
 
 
 def _note_repeat_contact(*, client: Client, category: Category, actor: User | None) -> None:
@@ -70,113 +54,26 @@ def _note_repeat_contact(*, client: Client, category: Category, actor: User | No
 def _count_repeat_contact(*, item: ServiceRequest, actor: User | None, source: str) -> None:
     ServiceRequest.objects.filter(pk=item.pk).update(repeat_contacts=F("repeat_contacts") + 1)
     item.refresh_from_db(fields=["repeat_contacts"])
-    record(actor=actor, item=item, action="repeat_contact", payload={"source": source})
-
-
-def create_request_row(
-    *,
-    sender: User | None,
-    client: Client,
-    category: Category,
-    subject: str,
-    description: str,
-    fields: dict[str, Any],
-    callback_after: datetime | None,
-    callback_before: datetime | None,
-    origin_channel: str,
-    requalified_from: Lead | None = None,
-) -> ServiceRequest:
-    """Route and write a request whose input is already checked. Called inside a transaction."""
-    route = route_item(kind=ItemKind.SERVICE_REQUEST, client=client, category=category, channel=origin_channel)
-    now = timezone.now()
-    request = ServiceRequest.objects.create(
-        client=client,
-        category=category,
-        subject=subject,
-        description=description,
-        fields=fields,
-        sender=sender,
-        origin_channel=origin_channel,
-        team=route.team,
-        assignee=route.assignee,
-        routing_rule=route.rule,
-        routing_reason=route.reason,
-        callback_after=callback_after,
-        callback_before=callback_before,
-        status=RequestStatus.ASSIGNED if route.assignee else RequestStatus.NEW,
-        response_due_at=now + timedelta(hours=category.response_hours),
-        resolution_due_at=now + timedelta(hours=category.resolution_hours),
-        requalified_from=requalified_from,
-    )
-    record(actor=sender, item=request, action="created",
-           payload={"category": category.code, "rule": route.rule.pk if route.rule else None,
-                    "channel": origin_channel, "requalified_from_lead": requalified_from.pk if requalified_from else None})  # fmt: skip
-    return request
+    record(actor=actor, item=item, action=events.REQUEST_REPEAT_CONTACT, payload={"source": source})
 
 
 @transaction.atomic
 def service_request_create(
-    *,
-    sender: User | None,
-    client_id: int,
-    category: str | Category,
-    subject: str,
-    description: str = "",
-    fields: dict[str, Any] | None = None,
-    callback_after: datetime | None = None,
-    callback_before: datetime | None = None,
-    origin_channel: str = Channel.INBOUND_CALL,
-    check_rights: bool = True,
-) -> ServiceRequest:
+    *, sender: User | None, client_id: int, category: str | Category, subject: str, description: str = "",
+    fields: dict[str, Any] | None = None, callback_after: datetime | None = None,
+    callback_before: datetime | None = None, origin_channel: str = Channel.INBOUND_CALL, check_rights: bool = True,
+) -> ServiceRequest:  # fmt: skip
     """Write a client's request and send it to the right team's queue.
 
     `check_rights=False` is for channel intake (web form, e-mail), where no person acts.
     """
-    if check_rights:
-        client = client_get_for_user(user=sender, client_id=client_id)
-        if not rights.has_agency_perm(sender, rights.CREATE_REQUESTS, client.agency_id):
-            raise PermissionDenied(_("You cannot create service requests for this client."))
-    else:
-        client = Client.objects.select_related("agency", "account_owner").get(pk=client_id)
+    new = items.new_item(REQUEST, sender=sender, client_id=client_id, check_rights=check_rights, subject=subject,
+                         description=description, callback_after=callback_after, callback_before=callback_before,
+                         origin_channel=origin_channel)  # fmt: skip
     category = category_or_error(category)
-    subject = require_text(subject, "subject")
-    if origin_channel not in Channel.values:
-        raise InvalidInput({"origin_channel": _("Unknown channel.")})
     fields = check_category_fields(category, fields)
-    check_callback_window(callback_after, callback_before)
-    _note_repeat_contact(client=client, category=category, actor=sender)
-    return create_request_row(
-        sender=sender, client=client, category=category, subject=subject, description=description or "",
-        fields=fields, callback_after=callback_after, callback_before=callback_before, origin_channel=origin_channel,
-    )  # fmt: skip
-
-
-def _locked(*, user: User, request_id: int) -> ServiceRequest:
-    """The request, if the user may see it (else NotFound), locked for the rest of the transaction."""
-    try:
-        return (
-            requests_visible(user=user)
-            .select_for_update(of=("self",))
-            .select_related("client", "client__agency", "category")
-            .get(pk=int(request_id))
-        )
-    except (ServiceRequest.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
-
-
-def _require(user: User, request: ServiceRequest, action: str) -> None:
-    require_request_action(user=user, request=request, action=action)
-
-
-def _move(request: ServiceRequest, action: str, **changes: Any) -> str:
-    previous = request.status
-    request.status = next_status(REQUEST_TRANSITIONS, action, request.status)
-    if request.status != previous:
-        request.status_changed_at = timezone.now()
-    for name, value in changes.items():
-        setattr(request, name, value)
-    request.save()
-    return previous
+    _note_repeat_contact(client=new.client, category=category, actor=sender)
+    return items.write_item(REQUEST, new, category=category, fields=fields)
 
 
 @transaction.atomic
@@ -187,7 +84,7 @@ def service_request_claim(*, request_id: int, user: User) -> ServiceRequest:
     `status = new AND assignee IS NULL`.
     """
     request = request_get_for_user(user=user, request_id=request_id)
-    _require(user, request, "claim")
+    REQUEST.require(user=user, item=request, action="claim")
     now = timezone.now()
     won = ServiceRequest.objects.filter(pk=request.pk, status=RequestStatus.NEW, assignee__isnull=True).update(
         status=RequestStatus.ASSIGNED,
@@ -209,19 +106,18 @@ def service_request_claim(*, request_id: int, user: User) -> ServiceRequest:
             status=request.status,
         )
     request.refresh_from_db()
-    record(actor=user, item=request, action="claimed")
+    record(actor=user, item=request, action=events.REQUEST_CLAIMED)
     return request
 
 
 @transaction.atomic
 def service_request_assign(*, request_id: int, actor: User, assignee_id: int) -> ServiceRequest:
     """A team lead or manager gives the request to a member of its team."""
-    request = _locked(user=actor, request_id=request_id)
-    _require(actor, request, "assign")
+    request = items.lock(REQUEST, user=actor, item_id=request_id, action="assign")
     assignee = next((m for m in team_members(request.team) if m.pk == int(assignee_id)), None) if request.team else None
     if assignee is None:
         raise InvalidInput({"assignee": _("Choose a member of the request's team.")})
-    next_status(REQUEST_TRANSITIONS, "assign", request.status)
+    next_status(REQUEST.transitions, "assign", request.status)
     if request.status == RequestStatus.NEW:
         request.status = RequestStatus.ASSIGNED
         request.status_changed_at = timezone.now()
@@ -231,54 +127,46 @@ def service_request_assign(*, request_id: int, actor: User, assignee_id: int) ->
         request.sla_level = 0  # the resolution clock starts from a clean level
     request.routing_reason = {"code": "assigned", "by": actor.pk, "user": assignee.pk}
     request.save()
-    record(actor=actor, item=request, action="assigned", payload={"by": actor.pk})
+    record(actor=actor, item=request, action=events.REQUEST_ASSIGNED, payload={"by": actor.pk})
     return request
 
 
 @transaction.atomic
 def service_request_start(*, request_id: int, user: User) -> ServiceRequest:
-    request = _locked(user=user, request_id=request_id)
-    _require(user, request, "start")
-    _move(request, "start", assignee=request.assignee or user)
-    record(actor=user, item=request, action="started")
-    return request
+    request = items.lock(REQUEST, user=user, item_id=request_id, action="start")
+    return items.step(
+        REQUEST, request, "start", by=user, event=events.REQUEST_STARTED, assignee=request.assignee or user
+    )
 
 
 @transaction.atomic
 def service_request_wait(*, request_id: int, user: User, note: str = "") -> ServiceRequest:
     """Waiting on the client: the clock of the request is theirs until they answer."""
-    request = _locked(user=user, request_id=request_id)
-    _require(user, request, "wait")
-    _move(request, "wait")
+    request = items.lock(REQUEST, user=user, item_id=request_id, action="wait")
+    items.move(REQUEST, request, "wait")
     if note.strip():
         request.comments.create(author=user, body=note.strip())
-    record(actor=user, item=request, action="waiting_client")
+    record(actor=user, item=request, action=events.REQUEST_WAITING_CLIENT)
     return request
 
 
 @transaction.atomic
 def service_request_resolve(*, request_id: int, user: User, resolution: str) -> ServiceRequest:
-    request = _locked(user=user, request_id=request_id)
-    _require(user, request, "resolve")
+    request = items.lock(REQUEST, user=user, item_id=request_id, action="resolve")
     resolution = require_text(resolution, "resolution")
     now = timezone.now()
-    _move(
-        request, "resolve", resolution=resolution, resolved_at=now, first_response_at=request.first_response_at or now
-    )
-    record(actor=user, item=request, action="resolved")
-    return request
+    return items.step(REQUEST, request, "resolve", by=user, event=events.REQUEST_RESOLVED, resolution=resolution,
+                      resolved_at=now, first_response_at=request.first_response_at or now)  # fmt: skip
 
 
 @transaction.atomic
 def service_request_reopen(*, request_id: int, user: User, reason: str) -> ServiceRequest:
     """The client says it is not solved: back in progress with its holder, counted as a repeat contact."""
-    request = _locked(user=user, request_id=request_id)
-    _require(user, request, "reopen")
+    request = items.lock(REQUEST, user=user, item_id=request_id, action="reopen")
     reason = require_text(reason, "reason")
-    _move(request, "reopen", reopen_count=request.reopen_count + 1, resolved_at=None,
-          repeat_contacts=request.repeat_contacts + 1, status_reason=reason)  # fmt: skip
-    record(actor=user, item=request, action="reopened")
-    return request
+    return items.step(REQUEST, request, "reopen", by=user, event=events.REQUEST_REOPENED,
+                      reopen_count=request.reopen_count + 1, resolved_at=None,
+                      repeat_contacts=request.repeat_contacts + 1, status_reason=reason)  # fmt: skip
 
 
 @transaction.atomic
@@ -287,62 +175,47 @@ def service_request_close(*, request_id: int, user: User | None) -> ServiceReque
     if user is None:
         request = ServiceRequest.objects.select_for_update().select_related("client").get(pk=request_id)
     else:
-        request = _locked(user=user, request_id=request_id)
-        _require(user, request, "close")
-    _move(request, "close", closed_at=timezone.now())
-    record(actor=user, item=request, action="closed")
-    return request
+        request = items.lock(REQUEST, user=user, item_id=request_id, action="close")
+    return items.step(REQUEST, request, "close", by=user, event=events.REQUEST_CLOSED, closed_at=timezone.now())
 
 
 @transaction.atomic
 def service_request_cancel(*, request_id: int, user: User, reason: str) -> ServiceRequest:
-    request = _locked(user=user, request_id=request_id)
-    _require(user, request, "cancel")
+    request = items.lock(REQUEST, user=user, item_id=request_id, action="cancel")
     reason = require_text(reason, "reason")
-    _move(request, "cancel", closed_at=timezone.now(), status_reason=reason)
-    record(actor=user, item=request, action="cancelled")
-    return request
+    return items.step(REQUEST, request, "cancel", by=user, event=events.REQUEST_CANCELLED, closed_at=timezone.now(),
+                      status_reason=reason)  # fmt: skip
 
 
 @transaction.atomic
 def service_request_transfer(*, request_id: int, user: User, team_id: int, reason: str) -> ServiceRequest:
     """Send the request to the right team: back to `new` in that queue, counted as a misrouting."""
-    request = _locked(user=user, request_id=request_id)
-    _require(user, request, "transfer")
+    request = items.lock(REQUEST, user=user, item_id=request_id, action="transfer")
     reason = require_text(reason, "reason")
     team = Team.objects.filter(pk=team_id, is_active=True).first()
     if team is None:
         raise InvalidInput({"team": _("Choose an active team.")})
     if team.pk == request.team_id:
         raise Conflict(_("The request is already in this team's queue."), status=request.status)
-    from_team = request.team_id
-    _move(request, "transfer", team=team, assignee=None, transfer_count=request.transfer_count + 1,
-          routing_reason={"code": "transferred", "by": user.pk, "team": team.pk, "reason": reason[:200]},
-          routing_rule=None, sla_level=0, status_reason=reason)  # fmt: skip
-    record(actor=user, item=request, action="transferred", payload={"from_team": from_team, "to_team": team.pk})
-    return request
+    return items.step(
+        REQUEST, request, "transfer", by=user, event=events.REQUEST_TRANSFERRED,
+        payload={"from_team": request.team_id, "to_team": team.pk},
+        team=team, assignee=None, transfer_count=request.transfer_count + 1, routing_rule=None, sla_level=0,
+        routing_reason={"code": "transferred", "by": user.pk, "team": team.pk, "reason": reason[:200]},
+        status_reason=reason,
+    )  # fmt: skip
 
 
 @transaction.atomic
 def service_request_comment(*, request_id: int, user: User, body: str) -> ServiceRequest:
-    request = _locked(user=user, request_id=request_id)
-    _require(user, request, "comment")
-    body = require_text(body, "body")
-    next_status(REQUEST_TRANSITIONS, "comment", request.status)
-    comment = request.comments.create(author=user, body=body)
-    if request.first_response_at is None and request.assignee_id == user.pk:
-        request.first_response_at = comment.created_at
-        request.save(update_fields=["first_response_at", "updated_at"])
-    record(actor=user, item=request, action="commented", payload={"comment": comment.pk})
-    return request
+    return items.comment(REQUEST, item_id=request_id, user=user, body=body)
 
 
 @transaction.atomic
 def service_request_repeat_contact(*, request_id: int, user: User) -> ServiceRequest:
     """Reception records that the client called back about this request."""
-    request = _locked(user=user, request_id=request_id)
-    _require(user, request, "repeat_contact")
-    next_status(REQUEST_TRANSITIONS, "repeat_contact", request.status)
+    request = items.lock(REQUEST, user=user, item_id=request_id, action="repeat_contact")
+    next_status(REQUEST.transitions, "repeat_contact", request.status)
     _count_repeat_contact(item=request, actor=user, source="callback")
     return request
 
@@ -352,17 +225,9 @@ def service_request_requalify(
     *, request_id: int, user: User, reason: str, subject: str = "", product_id: int | None = None
 ) -> tuple[ServiceRequest, Lead]:
     """It was a sales opportunity: close the request as requalified and route a lead, both linked."""
-    from workflow.services.leads import create_lead_row, product_or_error
-
-    request = _locked(user=user, request_id=request_id)
-    _require(user, request, "requalify")
+    request = items.lock(REQUEST, user=user, item_id=request_id, action="requalify")
     reason = require_text(reason, "reason")
-    product = product_or_error(product_id)
-    _move(request, "requalify", closed_at=timezone.now(), status_reason=reason)
-    lead = create_lead_row(
-        sender=request.sender or user, client=request.client, subject=subject.strip() or request.subject,
-        description=request.description, product=product, callback_after=request.callback_after,
-        callback_before=request.callback_before, origin_channel=request.origin_channel, requalified_from=request,
-    )  # fmt: skip
-    record(actor=user, item=request, action="requalified", payload={"lead": lead.pk, "by": user.pk})
+    own = {"product": product_or_error(product_id)}
+    lead = items.requalify(REQUEST, request, into=LEAD, by=user, reason=reason, subject=subject, own=own,
+                           noted={"by": user.pk})  # fmt: skip
     return request, lead

@@ -1,7 +1,11 @@
-"""The back-office team queue and the salesperson's lead inbox."""
+"""The lists people work from: the back-office team queue and the salesperson's lead inbox."""
+
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -10,8 +14,8 @@ from accounts import rights
 from accounts.models import Team, User
 from config.pages import domain_errors_as_http
 from workflow.forms import AcceptForm, ReassignForm
+from workflow.kinds import LEAD, REQUEST
 from workflow.models import Lead, LeadStatus, RequestStatus, ServiceRequest
-from workflow.policy import lead_actions_for
 from workflow.selectors import (
     categories,
     lead_inbox,
@@ -32,6 +36,24 @@ def _int_or_none(value: str | None) -> int | None:
         return None
 
 
+def _chosen(request: HttpRequest, name: str, allowed: Iterable[str]) -> str | None:
+    """A filter of the query string, if it is one of the values it may take (else no filter)."""
+    value = request.GET.get(name)
+    return value if value in allowed else None
+
+
+def _list_view(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """A list page: read only, for people signed in, service errors as HTTP errors."""
+    return require_GET(login_required(domain_errors_as_http(view)))
+
+
+def _list_page(request: HttpRequest, template: str, items: QuerySet, rows: Callable[[User, list], list],
+               **context: Any) -> HttpResponse:  # fmt: skip
+    """One page of the list, its rows dressed for display."""
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, template, {"page": page, "rows": rows(request.user, list(page)), **context})
+
+
 def queue_rows(user: User, requests: list[ServiceRequest]) -> list[ServiceRequest]:
     """What a queue row shows besides the request: routing in words, SLA, whether the user may claim it."""
     teams = user_team_ids(user)
@@ -40,37 +62,29 @@ def queue_rows(user: User, requests: list[ServiceRequest]) -> list[ServiceReques
     return requests
 
 
-@require_GET
-@login_required
-@domain_errors_as_http
+@_list_view
 def queue(request: HttpRequest) -> HttpResponse:
     """The requests of the user's teams: unclaimed first, then oldest first."""
     user = request.user
     filters = {
         "team_id": _int_or_none(request.GET.get("team")),
-        "status": request.GET.get("status") if request.GET.get("status") in RequestStatus.values else None,
+        "status": _chosen(request, "status", RequestStatus.values),
         "category": request.GET.get("category") or None,
-        "assignee": request.GET.get("assignee") if request.GET.get("assignee") in ("me", "none") else None,
+        "assignee": _chosen(request, "assignee", ("me", "none")),
     }
-    page = Paginator(team_queue(user=user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {
-        "page": page,
-        "rows": queue_rows(user, list(page)),
-        "filters": filters,
-        "teams": Team.objects.filter(pk__in=user_team_ids(user)).order_by("name"),
-        "categories": categories().filter(is_active=True),
-        "statuses": RequestStatus.choices,
-        "query": query.urlencode(),
-    }
-    return render(request, "workflow/queue/queue.html", context)
+    return _list_page(
+        request, "workflow/queue/queue.html", team_queue(user=user, **filters), queue_rows, kind=REQUEST,
+        filters=filters, teams=Team.objects.filter(pk__in=user_team_ids(user)).order_by("name"),
+        categories=categories().filter(is_active=True), statuses=RequestStatus.choices, query=query.urlencode(),
+    )  # fmt: skip
 
 
 def inbox_rows(user: User, leads: list[Lead]) -> list[Lead]:
     """Each row with its routing, SLA, the actions the user may do, and the forms of the quick ones."""
     for lead in annotate_for_display(leads):
-        lead.actions = lead_actions_for(user=user, lead=lead)
+        lead.actions = LEAD.actions_for(user=user, item=lead)
     candidates = lead_reassign_candidates(
         agency_ids={lead.client.agency_id for lead in leads if "reassign" in lead.actions}
     )
@@ -89,21 +103,12 @@ def inbox_rows(user: User, leads: list[Lead]) -> list[Lead]:
     return leads
 
 
-@require_GET
-@login_required
-@domain_errors_as_http
+@_list_view
 def inbox(request: HttpRequest) -> HttpResponse:
     """The salesperson's leads, new first; a manager sees the open leads of their scope."""
-    user = request.user
-    status = request.GET.get("status") if request.GET.get("status") in LeadStatus.values else None
-    page = Paginator(lead_inbox(user=user, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "rows": inbox_rows(user, list(page)),
-        "status": status,
-        "statuses": LeadStatus.choices,
-        "query": f"status={status}" if status else "",
-        "is_manager": manages_any_unit(user=user),
-        "works_leads": rights.has_any(user, rights.WORK_LEADS),
-    }
-    return render(request, "workflow/leads/inbox.html", context)
+    user, status = request.user, _chosen(request, "status", LeadStatus.values)
+    return _list_page(
+        request, "workflow/leads/inbox.html", lead_inbox(user=user, status=status), inbox_rows, kind=LEAD,
+        status=status, statuses=LeadStatus.choices, query=f"status={status}" if status else "",
+        is_manager=manages_any_unit(user=user), works_leads=rights.has_any(user, rights.WORK_LEADS),
+    )  # fmt: skip

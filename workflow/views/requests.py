@@ -1,104 +1,56 @@
-"""A service request's page, and the door of every action on it."""
+"""What a service request's pages hold of their own: the actions it offers, and what its page adds.
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+The pages themselves are every item's (`workflow.views.items`).
+"""
 
-from config.pages import domain_errors_as_http
-from trace.selectors import trace_for_object
-from workflow.forms import WorkflowForm, category_field_label
-from workflow.models import Lead, ServiceRequest
-from workflow.policy import request_actions_for
-from workflow.routing import describe_routing
-from workflow.selectors import (
-    lead_ids_readable,
-    lead_ids_status_visible,
-    request_comments,
-    request_get_for_user,
-)
-from workflow.views.actions import (
-    REQUEST_ACTIONS,
-    action_panels,
-    claim_conflict_message,
-    flash,
-    refetch,
-    run_action,
-)
-from workflow.views.history import item_history_entries
-from workflow.views.lists import queue_rows
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+from workflow import forms, services
+from workflow.kinds import Item
+from workflow.routing import team_members
+from workflow.views.actions import Action
 
 
-def _lead_link(request: HttpRequest, lead: Lead | None) -> dict | None:
-    """A linked lead, pointing to what the user may open: its page, its status, or nothing."""
-    if lead is None:
-        return None
-    if lead.pk in lead_ids_readable(user=request.user, lead_ids=[lead.pk]):
-        url = reverse("workflow:lead-detail", args=[lead.pk])
-    elif lead.pk in lead_ids_status_visible(user=request.user, lead_ids=[lead.pk]):
-        url = reverse("workflow:lead-status", args=[lead.pk])
-    else:
-        url = ""
-    return {"reference": lead.reference, "url": url}
+def _already_claimed(request: Item | None, user: User, fallback: str) -> str:
+    if request is not None and request.assignee_id and request.assignee_id != user.pk:
+        return _("Already claimed by %(person)s.") % {"person": request.assignee}
+    return fallback
 
 
-def _requalified_to(item: ServiceRequest) -> Lead | None:
-    try:
-        return item.requalified_to
-    except ObjectDoesNotExist:
-        return None
+REQUEST_ACTIONS: dict[str, Action] = {
+    "claim": Action(gettext_lazy("Claim"), forms.NoInputForm, services.service_request_claim,
+                    gettext_lazy("You hold %(ref)s now."), conflict=_already_claimed),
+    "start": Action(gettext_lazy("Start working on it"), forms.NoInputForm, services.service_request_start,
+                    gettext_lazy("%(ref)s is in progress.")),
+    "assign": Action(gettext_lazy("Assign"), forms.AssignForm, services.service_request_assign,
+                     gettext_lazy("%(ref)s assigned."), "outline-primary", by="actor",
+                     choices=lambda request: {"members": team_members(request.team) if request.team_id else []}),
+    "wait": Action(gettext_lazy("Wait for the client"), forms.OptionalNoteForm, services.service_request_wait,
+                   gettext_lazy("%(ref)s is waiting for the client."), "outline-primary"),
+    "resolve": Action(gettext_lazy("Resolve"), forms.ResolveForm, services.service_request_resolve,
+                      gettext_lazy("%(ref)s resolved."), "success"),
+    "reopen": Action(gettext_lazy("Reopen"), forms.ReasonForm, services.service_request_reopen,
+                     gettext_lazy("%(ref)s reopened."), "outline-warning"),
+    "close": Action(gettext_lazy("Close"), forms.NoInputForm, services.service_request_close,
+                    gettext_lazy("%(ref)s closed."), "outline-secondary"),
+    "transfer": Action(gettext_lazy("Transfer to another team"), forms.TransferForm, services.service_request_transfer,
+                       gettext_lazy("%(ref)s transferred."), "outline-primary",
+                       choices=lambda request: {"current_team_id": request.team_id}),
+    "requalify": Action(gettext_lazy("Requalify as a lead"), forms.RequestRequalifyForm,
+                        services.service_request_requalify,
+                        gettext_lazy("%(ref)s requalified: lead %(new)s sent to the salesperson."), "outline-primary"),
+    "cancel": Action(gettext_lazy("Cancel"), forms.ReasonForm, services.service_request_cancel,
+                     gettext_lazy("%(ref)s cancelled."), "outline-danger"),
+    "repeat_contact": Action(gettext_lazy("The client called again about it"), forms.NoInputForm,
+                             services.service_request_repeat_contact,
+                             gettext_lazy("The new call about %(ref)s is recorded."), "outline-secondary"),
+    "comment": Action(gettext_lazy("Comment"), forms.CommentForm, services.service_request_comment,
+                      gettext_lazy("Comment added to %(ref)s."), "outline-primary"),
+}  # fmt: skip
 
 
-def request_page(request: HttpRequest, item: ServiceRequest, *, bound: tuple[str, WorkflowForm] | None = None,
-                 problem: str = "", status: int = 200) -> HttpResponse:  # fmt: skip
-    names = request_actions_for(user=request.user, request=item)
-    context = {
-        "item": item,
-        "routing_text": describe_routing(item.routing_reason),
-        "fields": [(category_field_label(name), value) for name, value in (item.fields or {}).items()],
-        "comments": list(request_comments(user=request.user, request_id=item.pk)),
-        "history": item_history_entries(
-            events=list(trace_for_object(object_type=item._meta.label_lower, object_id=item.pk))
-        ),  # fmt: skip
-        "from_lead": _lead_link(request, item.requalified_from),
-        "to_lead": _lead_link(request, _requalified_to(item)),
-        "panels": action_panels(item=item, names=names, registry=REQUEST_ACTIONS, bound=bound),
-        "problem": problem,
-    }
-    return render(request, "workflow/requests/detail.html", context, status=status)
-
-
-@require_GET
-@login_required
-@domain_errors_as_http
-def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
-    return request_page(request, request_get_for_user(user=request.user, request_id=request_id))
-
-
-@require_POST
-@login_required
-@domain_errors_as_http
-def request_action(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
-    """Any action on the request. From the queue (htmx, `return=row`) the answer is the row itself."""
-    user = request.user
-    item = request_get_for_user(user=user, request_id=request_id)
-    as_row = bool(request.htmx) and request.POST.get("return") == "row"
-    outcome = run_action(request, item=item, name=action, registry=REQUEST_ACTIONS,
-                         id_prefix=f"{action}-{item.pk}" if as_row else action)  # fmt: skip
-    fresh = refetch(lambda: request_get_for_user(user=user, request_id=request_id))
-    if outcome.status == 409 and action == "claim":
-        outcome.problem = claim_conflict_message(fresh, user, outcome.problem)
-    if as_row:
-        if fresh is None:
-            return HttpResponse("")
-        context = {"item": queue_rows(user, [fresh])[0], "problem": outcome.problem, "done": outcome.message}
-        return render(request, "workflow/queue/_row.html", context, status=outcome.status)
-    if outcome.status != 200:
-        return request_page(request, fresh or item, bound=(action, outcome.form), problem=outcome.problem,
-                            status=outcome.status)  # fmt: skip
-    flash(request, outcome)
-    if fresh is None:
-        return redirect("workflow:queue")
-    return redirect("workflow:request-detail", request_id=item.pk)
+def request_facts(request: Item) -> dict:
+    """What a request's page shows besides what every item's page shows: its category's fields."""
+    return {"fields": [(forms.category_field_label(name), value) for name, value in (request.fields or {}).items()]}

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import Agency, Region
 from config.errors import InvalidInput
 from crm.models import Channel, Segment
-from workflow.forms import CategorySettingsForm, RoutingRuleForm, add_service_errors
+from workflow.forms import add_service_errors
+from workflow.forms.settings import CategorySettingsForm, RoutingRuleForm
 from workflow.models import ItemKind
 from workflow.routing import MATCH_KEYS
 from workflow.selectors import categories, category_get, routing_rule_get, routing_rules

@@ -1,4 +1,5 @@
-"""Forms of the workflow pages. They parse input; the rules live in `workflow.services`.
+"""Forms of the workflow pages: sending a request or a lead, and acting on one. They parse input; the
+rules live in `workflow.services`. The administrator's settings forms are in `workflow.forms.settings`.
 
 A category's required fields are a rule of the service (a missing one is its 400): the forms only
 render them as `field_<name>` inputs and hand them over as the `fields` dict.
@@ -11,12 +12,12 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Agency, Region, Team, TeamKind, User
+from accounts.models import Team, User
 from config.errors import InvalidInput
 from config.pages import BootstrapFormMixin, form_add_invalid_input
 from crm.forms import DATETIME_LOCAL
-from crm.models import Channel, Product, Segment
-from workflow.models import Assignment, Category, ItemKind, TargetType
+from crm.models import Product
+from workflow.models import Category
 
 FIELD_PREFIX = "field_"
 
@@ -49,10 +50,23 @@ def add_service_errors(form: forms.BaseForm, error: InvalidInput) -> None:
 class WorkflowForm(BootstrapFormMixin, forms.Form):
     """Ids get a per-form prefix, so that several action forms can share one page."""
 
+    # Inputs the service takes as `<name>_id`: a chosen row is handed over as its id.
+    passed_as_ids: tuple[str, ...] = ()
+    # Inputs a link may preset through the query string.
+    preset_from_query: tuple[str, ...] = ()
+
     def __init__(self, *args, id_prefix: str = "", **kwargs) -> None:
         if id_prefix:
             kwargs.setdefault("auto_id", f"id_{id_prefix}_%s")
         super().__init__(*args, **kwargs)
+
+    def service_data(self) -> dict[str, Any]:
+        """The input, as the keyword arguments of the service it is for."""
+        data = dict(self.cleaned_data)
+        for name in self.passed_as_ids:
+            value = data.pop(name)
+            data[f"{name}_id"] = getattr(value, "pk", value)
+        return data
 
 
 class CategoryFieldsMixin:
@@ -82,6 +96,12 @@ class CategoryFieldsMixin:
         data: Any = self
         return {name: data.cleaned_data.get(f"{FIELD_PREFIX}{name}", "") for name in self.category_fields}
 
+    def service_data(self) -> dict[str, Any]:
+        """The input, the category's fields gathered as the service's `fields` dict."""
+        data = super().service_data()  # type: ignore[misc]
+        plain = {name: value for name, value in data.items() if not name.startswith(FIELD_PREFIX)}
+        return {**plain, "fields": self.category_field_values()}
+
 
 def _category_select(*, id_prefix: str) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
@@ -108,21 +128,11 @@ class ServiceRequestForm(CategoryFieldsMixin, WorkflowForm):
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     callback_after = _datetime_local(_("Call back from"))
     callback_before = _datetime_local(_("Call back until"))
+    preset_from_query = ("category",)  # the 360 may link to a new request of a category
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.add_category_fields()
-
-    def service_data(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "category": data["category"],
-            "subject": data["subject"],
-            "description": data["description"],
-            "fields": self.category_field_values(),
-            "callback_after": data["callback_after"],
-            "callback_before": data["callback_before"],
-        }
 
 
 def _product_select() -> forms.ModelChoiceField:
@@ -135,16 +145,12 @@ def _product_select() -> forms.ModelChoiceField:
 
 
 class LeadForm(WorkflowForm):
+    passed_as_ids = ("product",)
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     product = _product_select()
     callback_after = _datetime_local(_("Call back from"))
     callback_before = _datetime_local(_("Call back until"))
-
-    def service_data(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        product = data.pop("product")
-        return {**data, "product_id": product.pk if product else None}
 
 
 class CategoryFieldsForm(CategoryFieldsMixin, WorkflowForm):
@@ -184,6 +190,7 @@ class CommentForm(WorkflowForm):
 
 
 class AssignForm(WorkflowForm):
+    passed_as_ids = ("assignee",)
     assignee = forms.TypedChoiceField(label=_("Give it to"), coerce=int)
 
     def __init__(self, *args, members: Iterable[User], **kwargs) -> None:
@@ -192,6 +199,7 @@ class AssignForm(WorkflowForm):
 
 
 class TransferForm(WorkflowForm):
+    passed_as_ids = ("team",)
     team = forms.ModelChoiceField(label=_("To the team"), queryset=Team.objects.none(),
                                   empty_label=_("Choose a team…"))  # fmt: skip
     reason = _text(_("Why this team"), max_length=200)
@@ -204,6 +212,7 @@ class TransferForm(WorkflowForm):
 class RequestRequalifyForm(WorkflowForm):
     """A request that was a sales opportunity: it becomes a lead."""
 
+    passed_as_ids = ("product",)
     reason = _text(_("Why it is a lead"), max_length=500)
     subject = forms.CharField(label=_("Subject of the lead"), max_length=200, required=False,
                               help_text=_("Empty: the request's subject."))  # fmt: skip
@@ -241,106 +250,10 @@ class WonForm(WorkflowForm):
 
 
 class ReassignForm(WorkflowForm):
+    passed_as_ids = ("assignee",)
     assignee = forms.TypedChoiceField(label=_("Give it to"), coerce=int)
     reason = _text(_("Why (written on the lead)"), required=False)
 
     def __init__(self, *args, candidates: Iterable[User], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].choices = [("", _("Choose a salesperson…")), *((p.pk, str(p)) for p in candidates)]
-
-
-# --- Admin settings ----------------------------------------------------------------------------------
-
-
-class CategorySettingsForm(WorkflowForm):
-    code = forms.SlugField(label=_("Code"), max_length=40)
-    name = forms.CharField(label=_("Name"), max_length=120)
-    required_fields = forms.CharField(
-        label=_("Required fields"), required=False,
-        help_text=_("Names separated by commas, e.g. invoice_number, contract_number."),
-    )  # fmt: skip
-    response_hours = forms.IntegerField(label=_("Response target (hours)"), min_value=1, initial=8)
-    resolution_hours = forms.IntegerField(label=_("Resolution target (hours)"), min_value=1, initial=72)
-    default_team_kind = forms.ChoiceField(label=_("Default queue: team of kind"), choices=TeamKind.choices,
-                                          initial=TeamKind.AFTER_SALES)  # fmt: skip
-    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
-
-    @classmethod
-    def initial_from(cls, category: Category) -> dict[str, Any]:
-        initial = {name: getattr(category, name) for name in cls.base_fields}
-        initial["required_fields"] = ", ".join(category.required_fields)
-        return initial
-
-    def service_data(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data["required_fields"] = [name.strip() for name in data["required_fields"].split(",") if name.strip()]
-        return data
-
-
-def _split(value: str) -> list[str]:
-    return [part.strip() for part in value.split(",") if part.strip()]
-
-
-class RoutingRuleForm(WorkflowForm):
-    """A rule's criteria as simple inputs; several values of one criterion mean "any of them"."""
-
-    order = forms.IntegerField(label=_("Order"), min_value=0, help_text=_("Rules are tried from the lowest."))
-    name = forms.CharField(label=_("Name"), max_length=120)
-    kind = forms.ChoiceField(label=_("Applies to"), choices=ItemKind.choices)
-    match_category = forms.MultipleChoiceField(label=_("Category"), required=False)
-    match_segment = forms.MultipleChoiceField(label=_("Client segment"), choices=Segment.choices, required=False)
-    match_agency = forms.TypedMultipleChoiceField(label=_("Agency"), coerce=int, required=False)
-    match_region = forms.TypedMultipleChoiceField(label=_("Region"), coerce=int, required=False)
-    match_product_family = forms.CharField(label=_("Product family"), max_length=200, required=False,
-                                           help_text=_("Several families separated by commas."))  # fmt: skip
-    match_channel = forms.MultipleChoiceField(label=_("Origin channel"), choices=Channel.choices, required=False)
-    target_type = forms.ChoiceField(label=_("Send to"), choices=TargetType.choices)
-    target_team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
-    target_team_kind = forms.ChoiceField(label=_("Team kind"), choices=[("", "—"), *TeamKind.choices], required=False)
-    target_user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none(), required=False)
-    assignment = forms.ChoiceField(label=_("Assignment in the team"), choices=Assignment.choices,
-                                   initial=Assignment.CLAIM)  # fmt: skip
-    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
-
-    MATCH_FIELDS = ("category", "segment", "agency", "region", "product_family", "channel")
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["match_category"].choices = list(Category.objects.order_by("name").values_list("code", "name"))
-        self.fields["match_agency"].choices = list(Agency.objects.order_by("name").values_list("pk", "name"))
-        self.fields["match_region"].choices = list(Region.objects.order_by("name").values_list("pk", "name"))
-        self.fields["target_team"].queryset = Team.objects.filter(is_active=True).order_by("name")
-        self.fields["target_user"].queryset = User.objects.filter(is_active=True).order_by("last_name", "username")
-        for name in self.MATCH_FIELDS:
-            if isinstance(self.fields[f"match_{name}"].widget, forms.SelectMultiple):
-                self.fields[f"match_{name}"].widget.attrs["size"] = 4
-
-    @classmethod
-    def initial_from(cls, rule) -> dict[str, Any]:
-        initial = {name: getattr(rule, name) for name in ("order", "name", "kind", "target_type", "target_team",
-                                                          "target_team_kind", "target_user", "assignment", "is_active")}  # fmt: skip
-        for key, value in (rule.match or {}).items():
-            values = value if isinstance(value, list) else [value]
-            initial[f"match_{key}"] = ", ".join(map(str, values)) if key == "product_family" else values
-        return initial
-
-    def service_data(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        match: dict[str, Any] = {}
-        for name in self.MATCH_FIELDS:
-            value = data[f"match_{name}"]
-            values = _split(value) if isinstance(value, str) else list(value)
-            if values:
-                match[name] = values[0] if len(values) == 1 else values
-        return {
-            "order": data["order"],
-            "name": data["name"],
-            "kind": data["kind"],
-            "match": match,
-            "target_type": data["target_type"],
-            "target_team": data["target_team"],
-            "target_team_kind": data["target_team_kind"],
-            "target_user": data["target_user"],
-            "assignment": data["assignment"],
-            "is_active": data["is_active"],
-        }
