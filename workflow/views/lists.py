@@ -55,10 +55,13 @@ def _list_page(request: HttpRequest, template: str, items: QuerySet, rows: Calla
 
 
 def queue_rows(user: User, requests: list[ServiceRequest]) -> list[ServiceRequest]:
-    """What a queue row shows besides the request: routing in words, SLA, whether the user may claim it."""
-    teams = user_team_ids(user)
+    """What a queue row shows besides the request: routing in words, SLA, whether the user may claim it.
+
+    The claim button follows the policy, as the service does (no query: the rows carry their client
+    and the rights are the request's cache).
+    """
     for item in annotate_for_display(requests):
-        item.can_claim = item.status == RequestStatus.NEW and item.assignee_id is None and item.team_id in teams
+        item.can_claim = "claim" in REQUEST.actions_for(user=user, item=item)
     return requests
 
 
