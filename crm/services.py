@@ -23,7 +23,7 @@ from crm.models import (
     Product,
     Segment,
 )
-from crm.search import normalise_phone, normalise_text
+from crm.search import normalise_phone, normalise_text, strict_word_similarity
 from crm.selectors import client_get_for_user, clients_visible
 from trace.services import org_chain, trace_append
 
@@ -50,8 +50,6 @@ def client_refresh_search(*, client: Client) -> None:
 def client_find_duplicates(*, user: User, name: str, phone: str = "", legal_id: str = "",
                            exclude_id: int | None = None) -> list[Client]:  # fmt: skip
     """Clients the user can see that look like the one described: same phone, legal id, or near name."""
-    from crm.search import strict_word_similarity
-
     visible = clients_visible(user=user)
     if exclude_id:
         visible = visible.exclude(pk=exclude_id)

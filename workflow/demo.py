@@ -13,7 +13,7 @@ from crm.demo.state import Demo
 from crm.models import Client
 from workflow import services
 from workflow.models import Category, RoutingRule
-from workflow.routing import team_members
+from workflow.routing import team_covering, team_members
 
 CATEGORIES = [
     # code, name, required fields, response hours, resolution hours, default queue
@@ -110,8 +110,6 @@ def _seed_request(demo: Demo, client: Client, categories: dict, ending: str, n: 
         services.service_request_claim(request_id=request.pk, user=worker)
     if ending == "transferred":
         other = TeamKind.AFTER_SALES if request.team.kind != TeamKind.AFTER_SALES else TeamKind.BILLING
-        from workflow.routing import team_covering
-
         target = team_covering(kind=other, client=client)
         if target:
             services.service_request_transfer(request_id=request.pk, user=worker, team_id=target.pk,
