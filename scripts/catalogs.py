@@ -26,12 +26,16 @@ def fill_english() -> None:
     path = LOCALE / "en" / "LC_MESSAGES" / "django.po"
     catalog = polib.pofile(str(path))
     for entry in catalog:
+        # A fuzzy entry is makemessages' guess from a neighbouring string (its placeholders may even
+        # differ, which msgfmt refuses): in English the source string itself is the translation.
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+            entry.msgstr, entry.msgstr_plural = "", dict.fromkeys(entry.msgstr_plural, "")
+            entry.previous_msgid = entry.previous_msgid_plural = None
         if entry.msgid_plural and not any(entry.msgstr_plural.values()):
             entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
         elif not entry.msgid_plural and not entry.msgstr:
             entry.msgstr = entry.msgid
-        if "fuzzy" in entry.flags:
-            entry.flags.remove("fuzzy")
     catalog.save(str(path))
 
 

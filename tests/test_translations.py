@@ -23,6 +23,19 @@ def test_every_string_has_a_translation_and_none_is_fuzzy(language):
     assert fuzzy == [], f"{language}: {len(fuzzy)} fuzzy, e.g. {fuzzy[:5]}"
 
 
+def test_the_english_catalog_reads_as_the_source_strings():
+    """Source strings are English: an English entry that says something else is a fuzzy guess kept by mistake."""
+    catalog = polib.pofile(str(LOCALE / "en" / "LC_MESSAGES" / "django.po"))
+    wrong = [
+        (entry.msgid, entry.msgstr)
+        for entry in catalog
+        if not entry.obsolete
+        and (entry.msgstr_plural != {0: entry.msgid, 1: entry.msgid_plural} if entry.msgid_plural
+             else entry.msgstr != entry.msgid)
+    ]  # fmt: skip
+    assert wrong == []
+
+
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_the_compiled_catalog_matches_its_source(language):
     folder = LOCALE / language / "LC_MESSAGES"
