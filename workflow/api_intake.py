@@ -22,7 +22,8 @@ from rest_framework.views import APIView
 from accounts.api import validated
 from config.api import ErrorSerializer
 from crm.models import Channel
-from workflow.models import ItemKind, ServiceRequest
+from workflow.kinds import kind_of
+from workflow.models import ItemKind
 from workflow.services.intake import IntakeResult, intake_submit
 
 SECRET_HEADER = "X-Intake-Secret"  # noqa: S105 - a header name, not a secret
@@ -85,8 +86,9 @@ class IntakeAnswerSerializer(serializers.Serializer):
 
 
 def _answer(result: IntakeResult) -> Response:
-    kind = ItemKind.SERVICE_REQUEST if isinstance(result.item, ServiceRequest) else ItemKind.LEAD
-    return Response({"reference": result.item.reference, "kind": kind}, status=status.HTTP_201_CREATED)
+    return Response(
+        {"reference": result.item.reference, "kind": kind_of(result.item).routing}, status=status.HTTP_201_CREATED
+    )
 
 
 class IntakeNotConfigured(exceptions.APIException):

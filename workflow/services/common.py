@@ -11,6 +11,7 @@ from config.errors import InvalidInput
 from trace.catalogue import EventType, event_type
 from trace.models import TraceEvent
 from trace.services import trace_append
+from workflow.kinds import kind_of
 from workflow.models import Lead, ServiceRequest
 from workflow.services.notifications import notify
 
@@ -41,8 +42,7 @@ def item_event(item: ServiceRequest | Lead, action: str | EventType) -> EventTyp
     """
     if isinstance(action, EventType):
         return action
-    kind = "request" if isinstance(item, ServiceRequest) else "lead"
-    return event_type(f"workflow.{kind}.{action}")
+    return event_type(f"workflow.{kind_of(item).name}.{action}")
 
 
 def status_payload(item: ServiceRequest | Lead) -> dict[str, Any]:

@@ -22,7 +22,8 @@ from accounts.models import User
 from accounts.selectors import agency_managers
 from config.errors import NotFound
 from trace.catalogue import Audience, EventType
-from workflow.models import ItemKind, Lead, Notification, ServiceRequest
+from workflow.kinds import kind_of
+from workflow.models import Lead, Notification, ServiceRequest
 from workflow.notifications import notification_text, notification_url
 from workflow.routing import team_members
 from workflow.services.queueing import queue_task
@@ -68,7 +69,7 @@ def notify(*, event: EventType, item: Item, key: str, actor_id: int | None = Non
     """
     if event.notice is None:
         return []
-    kind = ItemKind.SERVICE_REQUEST if isinstance(item, ServiceRequest) else ItemKind.LEAD
+    kind = kind_of(item).routing
     created = []
     for person in recipients(event=event, item=item, actor_id=actor_id):
         row = {"recipient": person, "key": key, "verb": event.notice.verb, "item_kind": kind, "item_id": item.pk,
