@@ -23,8 +23,8 @@ from rest_framework.views import APIView
 
 from accounts import rights, selectors, services
 from accounts.models import Agency, Membership, Region, Team, TeamKind, TeamScope, User
-from config.api import ErrorSerializer, IdFilter, validated
-from config.errors import InvalidInput
+from common.api import ErrorSerializer, IdFilter, validated
+from common.errors import InvalidInput
 
 
 class IsOrgAdmin(BasePermission):

@@ -34,7 +34,7 @@ from accounts.models import (
     TeamScope,
     User,
 )
-from config.errors import PermissionDenied
+from common.errors import PermissionDenied
 
 VIEW_CLIENTS = "view_clients"
 EDIT_CLIENTS = "edit_clients"

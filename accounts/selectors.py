@@ -4,7 +4,7 @@ from django.db.models import Prefetch, QuerySet
 
 from accounts import rights
 from accounts.models import Agency, Membership, Region, Team, User
-from config.errors import NotFound
+from common.errors import NotFound
 
 
 def open_memberships(*, user: User) -> QuerySet[Membership]:

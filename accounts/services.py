@@ -24,7 +24,7 @@ from accounts.rights import (
     require_org_admin,
     sync_team_permissions,
 )
-from config.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from common.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from trace.services import org_chain, trace_append
 
 

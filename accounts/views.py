@@ -22,8 +22,8 @@ from django.views.i18n import set_language
 
 from accounts import rights, selectors, services
 from accounts.forms import LanguageForm, LoginForm, MembershipStartForm, ReassignForm, TeamCreateForm, UserCreateForm
-from config.errors import Conflict, InvalidInput, NotFound
-from config.pages import domain_errors_as_http, form_add_invalid_input
+from common.errors import Conflict, InvalidInput, NotFound
+from common.pages import domain_errors_as_http, form_add_invalid_input
 
 USERS_PER_PAGE = 50
 

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView
 
-from config.api import api_docs_view
+from common.api import api_docs_view
 from crm.views import home
 
 urlpatterns = [

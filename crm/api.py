@@ -17,8 +17,8 @@ from rest_framework.response import Response
 
 from accounts.api import OrgAdminWritesOthersRead
 from accounts.models import Agency, User
-from config.api import ErrorSerializer, IdFilter, validated
-from config.errors import InvalidInput
+from common.api import ErrorSerializer, IdFilter, validated
+from common.errors import InvalidInput
 from crm import selectors, services
 from crm.models import Channel, Client, ClientStatus, Complexity, Contact, Direction, Interaction, Product, Segment
 

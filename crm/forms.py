@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, User
-from config.pages import BootstrapFormMixin
+from common.pages import BootstrapFormMixin
 from crm.models import Channel, ClientStatus, Contact, Direction, Segment
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, Greatest
 
 from accounts import rights
 from accounts.models import TeamKind, User
-from config.errors import NotFound
+from common.errors import NotFound
 from crm.models import (
     Client,
     ClientGroupObjectPermission,

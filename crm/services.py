@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts import rights
 from accounts.models import Agency, Team, User
-from config.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from common.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from crm import events
 from crm.models import (
     Channel,

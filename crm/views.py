@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import rights
 from accounts.models import Agency, User
 from accounts.selectors import user_team_kinds
-from config.errors import Conflict, InvalidInput
-from config.pages import domain_errors_as_http, form_add_invalid_input
+from common.errors import Conflict, InvalidInput
+from common.pages import domain_errors_as_http, form_add_invalid_input
 from crm import selectors, services
 from crm.forms import ClientCreateForm, ClientForm, ContactForm, InteractionForm
 from crm.models import Client

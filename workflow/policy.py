@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import rights
 from accounts.models import User
-from config.errors import PermissionDenied
+from common.errors import PermissionDenied
 from workflow.models import Lead, ServiceRequest
 from workflow.selectors import user_lead_team_ids, user_team_ids
 from workflow.transitions import LEAD_TRANSITIONS, REQUEST_TRANSITIONS, allowed_actions

@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Team, TeamKind, TeamScope, User
-from config.errors import InvalidInput
+from common.errors import InvalidInput
 from crm.models import Client, Product
 from workflow.models import (
     OPEN_LEAD_STATUSES,

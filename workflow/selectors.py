@@ -13,7 +13,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from accounts import rights
 from accounts.models import Team, User
-from config.errors import NotFound
+from common.errors import NotFound
 from workflow.due import annotate_due
 from workflow.models import (
     OPEN_LEAD_STATUSES,

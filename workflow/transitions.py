@@ -6,7 +6,7 @@
 
 from django.utils.translation import gettext as _
 
-from config.errors import Conflict
+from common.errors import Conflict
 from workflow.models import LeadStatus as L
 from workflow.models import RequestStatus as R
 

@@ -158,7 +158,7 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "config.authentication.LanguageTokenAuthentication",
+        "common.authentication.LanguageTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -178,7 +178,7 @@ REST_FRAMEWORK = {
         "intake": env.str("INTAKE_THROTTLE_RATE", default="10/min"),
         "intake_email": env.str("INTAKE_EMAIL_THROTTLE_RATE", default="120/min"),
     },
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "common.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Relais CRM API",

@@ -26,7 +26,7 @@ from accounts.services import (
     user_set_language,
     user_update,
 )
-from config.errors import InvalidInput, PermissionDenied
+from common.errors import InvalidInput, PermissionDenied
 from trace.models import TraceEvent
 
 

@@ -4,7 +4,7 @@ from django.utils import timezone
 from accounts import rights
 from accounts.models import Membership, User
 from accounts.services import membership_end, membership_start, person_reassign, team_create
-from config.errors import Conflict, InvalidInput, NotFound
+from common.errors import Conflict, InvalidInput, NotFound
 from crm.selectors import client_get_for_user, clients_visible
 from trace.models import TraceEvent
 

@@ -17,7 +17,7 @@ from accounts.services import (
     region_create,
     user_update,
 )
-from config.errors import Conflict, InvalidInput
+from common.errors import Conflict, InvalidInput
 from crm.selectors import clients_visible
 from tests.factories import AgencyFactory, UserFactory
 from trace.models import TraceEvent

@@ -1,6 +1,6 @@
 import pytest
 
-from config.errors import NotFound
+from common.errors import NotFound
 from crm.search import normalise_phone, normalise_text, strict_word_similarity
 from crm.selectors import client_get_for_user, client_lookup_phone, client_search
 

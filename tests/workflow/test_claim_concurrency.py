@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connections
 
 from accounts.services import membership_start
-from config.errors import Conflict
+from common.errors import Conflict
 from tests.factories import UserFactory
 from trace.models import TraceEvent
 from workflow.models import ServiceRequest

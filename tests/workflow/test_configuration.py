@@ -1,6 +1,6 @@
 import pytest
 
-from config.errors import InvalidInput, PermissionDenied
+from common.errors import InvalidInput, PermissionDenied
 from trace.models import TraceEvent
 from workflow.services.configuration import category_create, routing_rule_create, routing_rule_update
 

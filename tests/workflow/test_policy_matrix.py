@@ -44,7 +44,7 @@ from accounts import rights
 from accounts.models import Team, User
 from accounts.rights import SYSTEM
 from accounts.services import delegate_grant, membership_start, person_reassign
-from config.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from common.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from crm.models import Client
 from tests.factories import AgencyFactory, ClientFactory, RegionFactory, UserFactory, make_member, make_team
 from workflow import services

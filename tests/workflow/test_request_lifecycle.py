@@ -1,6 +1,6 @@
 import pytest
 
-from config.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from common.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from trace.models import TraceEvent
 from workflow import services
 from workflow.models import ServiceRequest

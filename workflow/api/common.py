@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from config.api import ErrorSerializer
+from common.api import ErrorSerializer
 from crm.models import Channel
 from trace.models import TraceEvent
 from workflow.models import Comment

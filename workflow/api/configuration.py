@@ -16,8 +16,8 @@ from rest_framework.response import Response
 from accounts import selectors as org_selectors
 from accounts.api import OrgAdminWritesOthersRead
 from accounts.models import TeamKind
-from config.api import ErrorSerializer, validated
-from config.errors import InvalidInput
+from common.api import ErrorSerializer, validated
+from common.errors import InvalidInput
 from workflow import selectors
 from workflow.api.common import READ_ERRORS, person_name, query
 from workflow.models import Assignment, Category, ItemKind, RoutingRule, TargetType

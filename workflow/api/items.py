@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api import validated
+from common.api import validated
 from trace.selectors import trace_for_object
 from workflow.api.common import ACTION_ERRORS, READ_ERRORS, CommentSerializer, HistoryEventSerializer
 from workflow.kinds import Item, Kind

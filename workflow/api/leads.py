@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api import ErrorSerializer, validated
+from common.api import ErrorSerializer, validated
 from workflow import selectors, services
 from workflow.api.common import (
     READ_ERRORS,

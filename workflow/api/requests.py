@@ -6,7 +6,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api import ErrorSerializer, validated
+from common.api import ErrorSerializer, validated
 from workflow import selectors, services
 from workflow.api.common import (
     CommentInputSerializer,

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api import IsOrgAdmin
-from config.api import ErrorSerializer
+from common.api import ErrorSerializer
 from crm.selectors import client_get_for_user
 from trace.models import TraceEvent
 from trace.selectors import trace_for_client

@@ -13,8 +13,8 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
-from config.errors import InvalidInput
-from config.pages import BootstrapFormMixin, form_add_invalid_input
+from common.errors import InvalidInput
+from common.pages import BootstrapFormMixin, form_add_invalid_input
 from crm.forms import DATETIME_LOCAL
 from crm.models import Product
 from workflow.models import Category

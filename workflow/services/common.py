@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from config.errors import InvalidInput
+from common.errors import InvalidInput
 from trace.catalogue import EventType, event_type
 from trace.models import TraceEvent
 from trace.services import trace_append

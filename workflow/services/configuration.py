@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts import rights
 from accounts.models import Team, TeamKind, User
-from config.errors import InvalidInput
+from common.errors import InvalidInput
 from trace.catalogue import EventType
 from trace.services import org_chain, trace_append
 from workflow import events

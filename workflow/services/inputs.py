@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from config.errors import InvalidInput
+from common.errors import InvalidInput
 from crm.models import Product
 from workflow.models import Category
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Agency
-from config.errors import InvalidInput
+from common.errors import InvalidInput
 from crm.models import Channel, Client, Direction, Interaction
 from crm.search import normalise_phone
 from crm.services import client_create_from_channel, interaction_log

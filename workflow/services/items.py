@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts import rights
 from accounts.models import User
-from config.errors import InvalidInput, PermissionDenied
+from common.errors import InvalidInput, PermissionDenied
 from crm.models import Channel, Client
 from crm.selectors import client_get_for_user
 from trace.catalogue import EventType

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts import rights
 from accounts.models import User
-from config.errors import Conflict, InvalidInput
+from common.errors import Conflict, InvalidInput
 from crm.models import Channel
 from workflow import events
 from workflow.kinds import LEAD, REQUEST

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import agency_managers
-from config.errors import NotFound
+from common.errors import NotFound
 from trace.catalogue import Audience, EventType
 from workflow.kinds import kind_of
 from workflow.models import Lead, Notification, ServiceRequest

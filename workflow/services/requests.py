@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Team, User
-from config.errors import Conflict, InvalidInput
+from common.errors import Conflict, InvalidInput
 from crm.models import Channel, Client
 from workflow import events
 from workflow.kinds import LEAD, REQUEST

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from config.errors import Conflict
+from common.errors import Conflict
 from trace.catalogue import EventType
 from trace.services import trace_append
 from workflow import events

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest
 
 from accounts.models import User
-from config.errors import Conflict, InvalidInput, NotFound
+from common.errors import Conflict, InvalidInput, NotFound
 from workflow import forms
 from workflow.kinds import Item, kind_of
 

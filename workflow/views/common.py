@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import rights
-from config.pages import domain_errors_as_http
+from common.pages import domain_errors_as_http
 from workflow.due import annotate_due, is_overdue
 from workflow.models import Lead, ServiceRequest
 from workflow.routing import describe_routing

@@ -22,8 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import rights
 from accounts.models import User
-from config.errors import InvalidInput
-from config.pages import domain_errors_as_http
+from common.errors import InvalidInput
+from common.pages import domain_errors_as_http
 from crm.models import Client
 from crm.selectors import client_get_for_user
 from trace.selectors import trace_for_object

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from config.pages import domain_errors_as_http
+from common.pages import domain_errors_as_http
 from workflow import forms, services
 from workflow.selectors import lead_ids_readable, lead_reassign_candidates, lead_status_get_for_user
 from workflow.views.actions import Action

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import rights
 from accounts.models import Team, User
-from config.pages import domain_errors_as_http
+from common.pages import domain_errors_as_http
 from workflow.forms import AcceptForm, ReassignForm
 from workflow.kinds import LEAD, REQUEST
 from workflow.models import Lead, LeadStatus, RequestStatus, ServiceRequest

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from config.pages import domain_errors_as_http
+from common.pages import domain_errors_as_http
 from workflow.notifications import notification_text, notification_url, unread_count
 from workflow.selectors import notifications_of
 from workflow.services.notifications import notification_mark_read

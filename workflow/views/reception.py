@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts import rights
-from config.pages import domain_errors_as_http
+from common.pages import domain_errors_as_http
 from crm.selectors import client_get_for_user
 from trace.selectors import trace_for_client
 from workflow.forms import CategoryFieldsForm

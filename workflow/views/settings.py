@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Agency, Region
-from config.errors import InvalidInput
+from common.errors import InvalidInput
 from crm.models import Channel, Segment
 from workflow.forms import add_service_errors
 from workflow.forms.settings import CategorySettingsForm, RoutingRuleForm

@@ -1,4 +1,4 @@
-"""API authentication. Kept apart from config.api: DRF imports it while loading its own settings."""
+"""API authentication. Kept apart from common.api: DRF imports it while loading its own settings."""
 
 from django.utils import translation
 from rest_framework.authentication import TokenAuthentication

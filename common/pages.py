@@ -1,6 +1,6 @@
-"""Page glue shared by every app: what `config.api` is to the API, for the server-rendered pages.
+"""Page glue shared by every app: what `common.api` is to the API, for the server-rendered pages.
 
-Services raise `config.errors`; pages answer them with the same status codes as the API
+Services raise `common.errors`; pages answer them with the same status codes as the API
 (DESIGN.md section 10): out of scope 404, not allowed 403, bad input 400 with the form's errors,
 state conflict 409 with a message.
 """
@@ -13,7 +13,7 @@ from django.core.exceptions import BadRequest
 from django.core.exceptions import PermissionDenied as HttpPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
-from config import errors
+from common import errors
 
 View = Callable[..., HttpResponse]
 

@@ -1,6 +1,6 @@
 """Errors that services raise and both doors (API and pages) translate the same way.
 
-Services never import DRF: these are plain exceptions, mapped to HTTP by `config.api` for the API
+Services never import DRF: these are plain exceptions, mapped to HTTP by `common.api` for the API
 and by the views for the pages.
 """
 

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from config import errors
+from common import errors
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
