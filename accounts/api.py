@@ -4,8 +4,6 @@ Everyone signed in may read regions, agencies and teams (a client form names an 
 memberships are for organisation admins only, as is every write. Writes call `accounts.services`.
 """
 
-from typing import Any
-
 from django.contrib.auth import authenticate
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext as _
@@ -15,32 +13,17 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from accounts import rights, selectors, services
+from accounts import selectors, services
 from accounts.models import Agency, Membership, Region, Team, TeamKind, TeamScope, User
+from accounts.permissions import IsOrgAdmin, OrgAdminWritesOthersRead
 from common.api import ErrorSerializer, IdFilter, validated
 from common.errors import InvalidInput
-
-
-class IsOrgAdmin(BasePermission):
-    """Organisation admins only (403 with the reason for others); the services check again."""
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        rights.require_org_admin(request.user)
-        return True
-
-
-class OrgAdminWritesOthersRead(BasePermission):
-    def has_permission(self, request: Request, view: Any) -> bool:
-        if request.method not in SAFE_METHODS:
-            rights.require_org_admin(request.user)
-        return True
-
 
 # --- API keys -----------------------------------------------------------------------------------------
 

@@ -15,8 +15,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api import OrgAdminWritesOthersRead
 from accounts.models import Agency, User
+from accounts.permissions import OrgAdminWritesOthersRead
 from common.api import ErrorSerializer, IdFilter, validated
 from common.errors import InvalidInput
 from crm import selectors, services

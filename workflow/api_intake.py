@@ -19,8 +19,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from accounts.api import validated
-from common.api import ErrorSerializer
+from common.api import ErrorSerializer, validated
 from crm.models import Channel
 from workflow.kinds import kind_of
 from workflow.models import ItemKind

@@ -14,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import selectors as org_selectors
-from accounts.api import OrgAdminWritesOthersRead
 from accounts.models import TeamKind
+from accounts.permissions import OrgAdminWritesOthersRead
 from common.api import ErrorSerializer, validated
 from common.errors import InvalidInput
 from workflow import selectors

@@ -15,7 +15,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api import IsOrgAdmin
+from accounts.permissions import IsOrgAdmin
 from common.api import ErrorSerializer
 from crm.selectors import client_get_for_user
 from trace.models import TraceEvent
