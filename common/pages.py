@@ -17,6 +17,10 @@ from common import errors
 
 View = Callable[..., HttpResponse]
 
+# What a browser's `<input type="datetime-local">` sends and shows; the other formats accept seconds
+# and the space some browsers and tests type.
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
 
 def domain_errors_as_http(view: View) -> View:
     """Answer the service errors a view did not handle itself with the matching HTTP error page."""
@@ -66,3 +70,13 @@ class BootstrapFormMixin:
                 widget = self.fields[name].widget  # type: ignore[attr-defined]
                 if "is-invalid" not in widget.attrs.get("class", ""):
                     widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class DateTimeLocalField(forms.DateTimeField):
+    """A date and time picked with the browser's own control; optional unless the form says otherwise."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("input_formats", [DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"])
+        kwargs.setdefault("widget", forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL))
+        super().__init__(**kwargs)

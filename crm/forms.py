@@ -8,10 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, User
-from common.pages import BootstrapFormMixin
+from common.pages import DATETIME_LOCAL, BootstrapFormMixin, DateTimeLocalField
 from crm.models import Channel, ClientStatus, Contact, Direction, Segment
-
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
 class ClientForm(BootstrapFormMixin, forms.Form):
@@ -67,13 +65,7 @@ class InteractionForm(BootstrapFormMixin, forms.Form):
     contact = forms.TypedChoiceField(label=_("Contact"), coerce=int, empty_value=None, required=False)
     subject = forms.CharField(label=_("Subject"), max_length=200)
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    occurred_at = forms.DateTimeField(
-        label=_("When"),
-        required=False,
-        input_formats=[DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
-        help_text=_("Empty: now."),
-    )
+    occurred_at = DateTimeLocalField(label=_("When"), help_text=_("Empty: now."))
 
     def __init__(self, *args, contacts: Iterable[Contact], **kwargs) -> None:
         kwargs.setdefault("initial", {"occurred_at": timezone.localtime().strftime(DATETIME_LOCAL)})

@@ -14,21 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
 from common.errors import InvalidInput
-from common.pages import BootstrapFormMixin, form_add_invalid_input
-from crm.forms import DATETIME_LOCAL
+from common.pages import BootstrapFormMixin, DateTimeLocalField, form_add_invalid_input
 from crm.models import Product
 from workflow.models import Category
 
 FIELD_PREFIX = "field_"
-
-
-def _datetime_local(label: str) -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label,
-        required=False,
-        input_formats=[DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
-    )
 
 
 def category_field_label(name: str) -> str:
@@ -126,8 +116,8 @@ class ServiceRequestForm(CategoryFieldsMixin, WorkflowForm):
     category = _category_select(id_prefix="")
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    callback_after = _datetime_local(_("Call back from"))
-    callback_before = _datetime_local(_("Call back until"))
+    callback_after = DateTimeLocalField(label=_("Call back from"))
+    callback_before = DateTimeLocalField(label=_("Call back until"))
     preset_from_query = ("category",)  # the 360 may link to a new request of a category
 
     def __init__(self, *args, **kwargs) -> None:
@@ -149,8 +139,8 @@ class LeadForm(WorkflowForm):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     product = _product_select()
-    callback_after = _datetime_local(_("Call back from"))
-    callback_before = _datetime_local(_("Call back until"))
+    callback_after = DateTimeLocalField(label=_("Call back from"))
+    callback_before = DateTimeLocalField(label=_("Call back until"))
 
 
 class CategoryFieldsForm(CategoryFieldsMixin, WorkflowForm):
