@@ -4,7 +4,6 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView
 
 from common.api import api_docs_view
-from crm.views import home
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -14,8 +13,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("accounts.urls")),
-    # Top-level name, as LOGIN_REDIRECT_URL says: each person's main screen.
-    path("", home, name="home"),
+    # Each person's main screen, under the top-level name `home` that LOGIN_REDIRECT_URL says.
+    path("", include("workflow.landing_urls")),
     path("work/", include("workflow.urls")),
     path("", include("crm.urls")),
 ]

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import rights
 from accounts.models import Agency, User
-from accounts.selectors import user_team_kinds
 from common.errors import Conflict, InvalidInput
 from common.pages import domain_errors_as_http, form_add_invalid_input
 from crm import selectors, services
@@ -24,21 +23,6 @@ from crm.models import Client
 
 TIMELINE_PAGE_SIZE = 50
 PHONE_LOOKUP_LIMIT = 20
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Send each person to their main screen (DESIGN.md section 2)."""
-    user = request.user
-    is_admin = rights.is_org_admin(user)
-    # A superuser holds every right; one who is in no team is here to run the organisation.
-    if is_admin and not user_team_kinds(user=user):
-        return redirect("accounts:organisation")
-    if rights.has_any(user, rights.VIEW_CLIENTS):
-        return redirect("crm:console")
-    if is_admin:
-        return redirect("accounts:organisation")
-    return render(request, "home.html")
 
 
 @require_GET
