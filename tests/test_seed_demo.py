@@ -12,8 +12,8 @@ from django.core.management.base import CommandError
 from django.db.models import F
 from django.test import RequestFactory
 
+from accounts.demo import DEMO_PASSWORD, DEMO_USERNAMES
 from accounts.models import Agency, Membership, Team, TeamKind, User
-from crm.demo import DEMO_PASSWORD, DEMO_USERNAMES
 from crm.models import Client, Complexity, Contact, Holding, Interaction, Product
 from crm.selectors import client_lookup_phone, clients_visible
 from trace.models import TraceEvent

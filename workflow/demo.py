@@ -1,14 +1,14 @@
 """Demo data of the workflow: categories, routing rules, and requests and leads in every state.
 
 Everything goes through `workflow.services`, so routing, rights, counters and the trace are real.
-Called by `manage.py seed_demo` after the client record (crm cannot import workflow).
+`manage.py seed_demo` runs `STEPS` after the client record's.
 """
 
 from collections import Counter
 from decimal import Decimal
 
+from accounts.demo import people_by_kind
 from accounts.models import TeamKind, User
-from crm.demo.organisation import people_by_kind
 from crm.demo.state import Demo
 from crm.models import Client
 from workflow import services
@@ -74,6 +74,10 @@ def seed_workflow(demo: Demo) -> None:
         if n % 2 == 0:
             _seed_lead(demo, client, LEAD_ENDINGS[(n // 2) % len(LEAD_ENDINGS)], n, counts)
     demo.counts.update({"service requests": counts["request"], "leads": counts["lead"]})
+
+
+# The workflow's part of the demo, in order.
+STEPS = (seed_workflow,)
 
 
 def _front_line(demo: Demo, client: Client) -> User:

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "crm.apps.CrmConfig",
     "workflow.apps.WorkflowConfig",
     "reporting.apps.ReportingConfig",
+    # Above every app: the demo data command, which runs each app's own part.
+    "demo.apps.DemoConfig",
 ]
 
 MIDDLEWARE = [

@@ -8,10 +8,10 @@ are traced by the sales feature).
 from datetime import timedelta
 from decimal import Decimal
 
+from accounts.demo import people_by_kind
 from accounts.models import Agency, TeamKind, User
 from crm import services
 from crm.demo import words
-from crm.demo.organisation import people_by_kind
 from crm.demo.state import Demo
 from crm.models import Channel, Client, ClientStatus, Complexity, Holding, Product, Segment
 from crm.search import normalise_phone, normalise_text

@@ -12,8 +12,8 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from accounts.demo import people_by_kind
 from accounts.models import Team, TeamKind, User
-from crm.demo.organisation import people_by_kind
 from crm.demo.state import Demo
 from crm.models import Channel, Client, Direction, Interaction, Segment
 

@@ -12,7 +12,7 @@ from accounts.models import Team, TeamKind, User
 from crm.models import Client
 
 CLAIMERS = 20
-# The demo's agencies, each with its reception login (crm/demo/organisation.py).
+# The demo's agencies, each with its reception login (accounts/demo.py).
 AGENCY_CODES = ("lille", "amiens", "marseille", "nice")
 
 

@@ -33,7 +33,7 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 
-from crm.demo import DEMO_PASSWORD
+from accounts.demo import DEMO_PASSWORD
 from workflow.models import ItemKind, Lead, Notification, ServiceRequest
 
 pytestmark = [

@@ -2,18 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from crm.demo import DEMO_PASSWORD, Demo, DemoRefused, build_demo, check_environment, demo_present, login_rows
-
-
-def seed_workflow(demo: Demo) -> None:
-    """Service requests and leads on the demo clients (workflow.demo).
-
-    Called from here, not from crm.demo, because crm must not import workflow (imports only point
-    down); the command is the one place that sees every app. Runs inside the seeding transaction.
-    """
-    from workflow.demo import seed_workflow as seed
-
-    seed(demo)
+from accounts.demo import DEMO_PASSWORD, login_rows
+from demo.build import DemoRefused, build_demo, check_environment, demo_present
 
 
 class Command(BaseCommand):
@@ -37,9 +27,7 @@ class Command(BaseCommand):
                 self.stdout.write("Demo data already present: nothing to do.")
                 return
             started = time.monotonic()
-            demo = build_demo(
-                clients=clients, interactions_per_client=interactions_per_client, later_steps=[seed_workflow]
-            )
+            demo = build_demo(clients=clients, interactions_per_client=interactions_per_client)
         except DemoRefused as refused:
             raise CommandError(str(refused)) from None
         elapsed = time.monotonic() - started

@@ -1,16 +1,22 @@
-"""The demo organisation: regions, agencies, one team of every kind, and the people who log in.
+"""Demo data of the organisation: regions, agencies, one team of every kind, and the people who log in.
 
 Everything goes through `accounts.services`, so groups, guardian rights and the trace are real.
+`OrganisationDemo` is the state every demo step shares; each app above extends it with what it
+builds, and `manage.py seed_demo` (the `demo` package, above the apps) runs their steps in layer order.
 """
 
-from datetime import timedelta
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 
 from accounts import services as org
 from accounts.models import Agency, Region, Team, TeamKind, TeamScope, User
 from accounts.rights import SYSTEM
-from crm.demo.state import Demo
+
+SEED = 2026
 
 DEMO_PASSWORD = "demo-relais-2026"  # noqa: S105 - printed on purpose: demo logins on a demo database
 
@@ -60,7 +66,23 @@ ADMIN_USERNAME = "admin"
 DEMO_USERNAMES = (ADMIN_USERNAME, *(username for username, *_ in PEOPLE))
 
 
-def seed_organisation(demo: Demo) -> None:
+@dataclass(kw_only=True)
+class OrganisationDemo:
+    """The seeded random source, the clock, what was counted, and the organisation built first."""
+
+    now: datetime
+    rng: random.Random = field(default_factory=lambda: random.Random(SEED))  # noqa: S311 - demo data, not secrets
+    counts: Counter = field(default_factory=Counter)
+    password_hash: str = ""
+    admin: User | None = None
+    regions: dict[str, Region] = field(default_factory=dict)
+    agencies: dict[str, Agency] = field(default_factory=dict)
+    # Keyed by (team kind, unit code), the unit being an agency code, a region code or "national".
+    teams: dict[tuple[str, str], Team] = field(default_factory=dict)
+    people: dict[str, User] = field(default_factory=dict)
+
+
+def seed_organisation(demo: OrganisationDemo) -> None:
     admin = _create_admin(demo)
     demo.admin = admin
     for code, name in REGIONS:
@@ -71,7 +93,7 @@ def seed_organisation(demo: Demo) -> None:
     _create_people(demo, admin)
 
 
-def _create_admin(demo: Demo) -> User:
+def _create_admin(demo: OrganisationDemo) -> User:
     # Hashing once and sharing the hash keeps seeding fast (the production hasher takes ~0.3 s a call);
     # every demo login has the same, published password anyway.
     demo.password_hash = make_password(DEMO_PASSWORD)
@@ -86,7 +108,7 @@ def _create_admin(demo: Demo) -> User:
     return admin
 
 
-def _create_teams(demo: Demo, admin: User) -> None:
+def _create_teams(demo: OrganisationDemo, admin: User) -> None:
     for agency in demo.agencies.values():
         for kind, label in AGENCY_TEAMS:
             demo.teams[(kind, agency.code)] = org.team_create(
@@ -101,7 +123,7 @@ def _create_teams(demo: Demo, admin: User) -> None:
         demo.teams[(kind, NATIONAL)] = org.team_create(actor=admin, name=label, kind=kind, scope=TeamScope.NATIONAL)
 
 
-def _create_people(demo: Demo, admin: User) -> None:
+def _create_people(demo: OrganisationDemo, admin: User) -> None:
     joined = demo.now - timedelta(days=3 * 365)
     for username, first_name, last_name, team_key in PEOPLE:
         user = org.user_create(actor=admin, username=username, first_name=first_name, last_name=last_name,
@@ -120,7 +142,7 @@ def _create_people(demo: Demo, admin: User) -> None:
             org.membership_start(actor=admin, user=user, team=demo.teams[team_key], started_at=joined)
 
 
-def people_by_kind(demo: Demo, agency: Agency) -> dict[str, list[tuple[User, Team]]]:
+def people_by_kind(demo: OrganisationDemo, agency: Agency) -> dict[str, list[tuple[User, Team]]]:
     """The demo people who work for `agency`, by the kind of team through which they do."""
     found: dict[str, list[tuple[User, Team]]] = {}
     for username, _first, _last, team_key in PEOPLE:
@@ -130,7 +152,7 @@ def people_by_kind(demo: Demo, agency: Agency) -> dict[str, list[tuple[User, Tea
     return found
 
 
-def login_rows(demo: Demo) -> list[tuple[str, str, str]]:
+def login_rows(demo: OrganisationDemo) -> list[tuple[str, str, str]]:
     """(username, role, unit) for every demo login, for the command's closing table."""
     rows = [(ADMIN_USERNAME, "Administrator (superuser)", "—")]
     for username, _first, _last, team_key in PEOPLE:
@@ -138,3 +160,7 @@ def login_rows(demo: Demo) -> list[tuple[str, str, str]]:
         unit: Agency | Region | None = team.agency or team.region
         rows.append((username, str(team.get_kind_display()), str(unit) if unit else "National"))
     return rows
+
+
+# The organisation's part of the demo, in order.
+STEPS = (seed_organisation,)
