@@ -19,7 +19,7 @@ help:
 	@echo "make run       migrate, load demo data, start a Celery worker (with beat) and the server on http://$(HOST_PORT)/"
 	@echo "make test      the whole test suite (SQLite, or PostgreSQL when DATABASE_URL says so)"
 	@echo "make e2e       only the real-browser tests"
-	@echo "make lint      ruff check and ruff format --check"
+	@echo "make lint      ruff check, ruff format --check, and the import layers (lint-imports)"
 	@echo "make format    ruff format and ruff check --fix"
 	@echo "make messages  refresh the fr/en catalogs and compile them"
 	@echo "make clean     remove the virtualenv, caches, the local database and the embedded broker"
@@ -56,6 +56,7 @@ e2e: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache --no-logo
 
 format: install
 	$(BIN)/ruff format .
