@@ -76,7 +76,7 @@ def anchor_load(document: Any) -> Anchor:
     try:
         signed = signature_matches(content, signature)
     except UnknownKey as unknown:
-        raise AnchorInvalid(f"the anchor was signed with a key this server does not hold: {unknown}") from None
+        raise AnchorInvalid(f"the anchor was signed with {unknown}") from None
     if not signed:
         raise AnchorInvalid("the anchor's signature does not match its content: the file was altered")
     heads: dict[str, AnchoredHead] = {}

@@ -36,6 +36,12 @@ _KEY_ID_TEXT = b"relais-trace-key-id"
 class UnknownKey(LookupError):
     """An event or anchor was hashed with a key that this server is not given."""
 
+    def __init__(self, key_id: str) -> None:
+        self.key_id = key_id
+        super().__init__(
+            f"the key {key_id}, which this server does not hold (TRACE_HMAC_KEY or TRACE_HMAC_RETIRED_KEYS)"
+        )
+
 
 def canonical_event(
     *,
@@ -109,9 +115,7 @@ def _mac(scheme: str, text: str) -> str:
     _current, held = _held_keys()
     wanted = scheme.removeprefix(KEYED_SCHEME_PREFIX)
     if wanted not in held:
-        raise UnknownKey(
-            f"hashed with the key {wanted}, which this server does not hold (TRACE_HMAC_KEY or TRACE_HMAC_RETIRED_KEYS)"
-        )
+        raise UnknownKey(wanted)
     return hmac.new(held[wanted], text.encode(), hashlib.sha256).hexdigest()
 
 

@@ -274,7 +274,9 @@ def _link_problem(event: TraceEvent, so_far: _ChainSoFar) -> str:
     canonical = canonical_of(event)
     try:
         expected = event_hash(canonical, event.prev_hash, event.hash_scheme)
-    except (UnknownKey, ValueError) as problem:
+    except UnknownKey as unknown:
+        return f"hashed with {unknown}"
+    except ValueError as problem:  # a scheme nobody knows
         return str(problem)
     if not hashes_match(expected, event.hash):
         return "content does not match its hash"

@@ -9,6 +9,7 @@ elsewhere. The privileges of the application role are in test_database_roles.py.
 import json
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
@@ -116,6 +117,14 @@ def test_finding_09_a_chain_whose_last_events_and_head_were_cut_back_fails_again
     assert f"Chain {CLIENT} disagrees with the anchor at position 3" in _verify(anchor=anchor_file)
 
 
+def test_no_anchor_is_written_for_a_broken_trace(tmp_path):
+    _history()
+    rewrite_chain(CLIENT, payloads={2: {"step": 99}}, hasher=sha256_without_key)
+    with pytest.raises(CommandError, match=rf"No anchor written: the trace is broken at event \d+ \(chain {CLIENT}"):
+        call_command("trace_anchor", output=tmp_path / "anchor.json")
+    assert not (tmp_path / "anchor.json").exists()
+
+
 def test_finding_09_events_appended_after_the_anchor_are_fine(anchor_file, capsys):
     trace_append(actor=None, action=THING_HAPPENED, object_type="test", object_id=9, client_id=7)
     trace_append(actor=None, action=THING_HAPPENED, object_type="test", object_id=1, client_id=8)
@@ -155,9 +164,12 @@ def test_finding_09_the_database_refuses_edits_of_chain_heads(statement, refusal
     assert trace_verify().ok
 
 
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="SQLite has no TRUNCATE: its DELETE trigger refuses `DELETE FROM` the whole table (test_trace.py)",
+)
 def test_finding_09_truncate_is_refused_even_to_the_tables_owner():
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite has no TRUNCATE: its DELETE trigger refuses `DELETE FROM` the whole table")
     _history()
     for table in ("trace_traceevent", "trace_tracechain"):
         refused = pytest.raises(DatabaseError, match="TRUNCATE refused")

@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import override_settings
 
 from tests.trace.tampering import rewrite_chain, sha256_without_key
@@ -52,6 +54,19 @@ def test_a_rotated_key_still_verifies_the_events_it_hashed_while_it_is_listed_as
         broken = trace_verify().broken
         assert (broken.chain, broken.position) == (client_chain(7), 1)
         assert f"hashed with the key {key_id(OLD_KEY)}, which this server does not hold" in broken.reason
+
+
+def test_an_anchor_signed_before_a_rotation_is_checked_with_the_retired_key(tmp_path):
+    anchor = tmp_path / "anchor.json"
+    with override_settings(TRACE_HMAC_KEY=OLD_KEY):
+        _append(2)
+        call_command("trace_anchor", output=anchor)
+    refused = pytest.raises(CommandError, match=f"signed with the key {key_id(OLD_KEY)}, which this server does not")
+    with override_settings(TRACE_HMAC_KEY=NEW_KEY, TRACE_HMAC_RETIRED_KEYS=[]), refused:
+        call_command("verify_trace", anchor=anchor)
+    with override_settings(TRACE_HMAC_KEY=NEW_KEY, TRACE_HMAC_RETIRED_KEYS=[OLD_KEY]):
+        _append(1)
+        call_command("verify_trace", anchor=anchor)
 
 
 def test_the_key_id_names_a_key_without_revealing_it():
