@@ -28,6 +28,7 @@ RUN export DJANGO_SETTINGS_MODULE=config.settings.production \
         DJANGO_READ_DOT_ENV_FILE=false \
         DJANGO_SECRET_KEY="build-only-not-a-secret-$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" \
         DJANGO_ALLOWED_HOSTS=build.invalid \
+        TRACE_HMAC_KEY="build-only-not-a-secret-$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')" \
         DATABASE_URL=sqlite:////tmp/build.sqlite3 \
         CELERY_BROKER_URL=memory:// \
     && if [ -d locale ]; then python manage.py compilemessages --ignore=.venv; fi \
@@ -37,9 +38,11 @@ RUN export DJANGO_SETTINGS_MODULE=config.settings.production \
 
 FROM python:3.11-slim
 
-# gunicorn reads GUNICORN_CMD_ARGS and WEB_CONCURRENCY (workers) from the environment, so compose can
-# prepend `migrate` and still start the same server. Forwarded headers are trusted from any address
-# because only the reverse proxy reaches the container (compose publishes the port on loopback).
+# gunicorn reads GUNICORN_CMD_ARGS and WEB_CONCURRENCY (workers) from the environment. Migrations are
+# not run here: the server connects as the application role, which may not alter tables; compose's
+# one-shot `migrate` service runs them as the owner (docs/trace.md). Forwarded headers are trusted
+# from any address because only the reverse proxy reaches the container (compose publishes the port
+# on loopback).
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

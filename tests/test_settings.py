@@ -13,9 +13,12 @@ import pytest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PRODUCTION_SECRET = "prod-secret-for-tests-" + "k3Y9q" * 8  # 50+ characters, many distinct ones
+PRODUCTION_TRACE_KEY = "prod-trace-key-for-tests-" + "Zq4x" * 8
 
 # Variables the settings read; the caller's values (a developer's shell, CI's Postgres run) must not leak in.
-SETTINGS_VARIABLES = ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "CELERY_EMBEDDED_BROKER_DIR", "SITE_URL")
+SETTINGS_VARIABLES = ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "CELERY_EMBEDDED_BROKER_DIR", "SITE_URL",
+                      "DATABASE_OWNER_URL", "TRACE_HMAC_KEY", "TRACE_HMAC_KEY_FILE", "TRACE_HMAC_RETIRED_KEYS",
+                      "TRACE_HMAC_RETIRED_KEYS_FILE")  # fmt: skip
 
 
 def production_environment(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
@@ -32,6 +35,7 @@ def production_environment(tmp_path: Path, **overrides: str | None) -> dict[str,
         DATABASE_URL=f"sqlite:///{tmp_path / 'production-check.sqlite3'}",
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
         SITE_URL="https://crm.example.com",
+        TRACE_HMAC_KEY=PRODUCTION_TRACE_KEY,
     )
     for name, value in overrides.items():
         if value is None:

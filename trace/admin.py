@@ -8,7 +8,7 @@ class TraceEventAdmin(admin.ModelAdmin):
     """Read-only: the database refuses changes to the trace anyway."""
 
     list_display = ("id", "created_at", "chain", "position", "action", "object_type", "object_id", "actor")
-    list_filter = ("action",)
+    list_filter = ("action", "hash_scheme")
     search_fields = ("chain", "object_id")
 
     def has_add_permission(self, request):

@@ -2,7 +2,9 @@
 
 Each event belongs to one chain (a client, or an organisation unit for organisation events) and
 carries the hash of the chain's previous event, so that changing or removing any past event breaks
-every hash after it. The database refuses UPDATE and DELETE on the table (triggers, see migrations).
+every hash after it. Hashes are keyed with a secret kept outside the database (`trace.hashing`).
+The database refuses UPDATE, DELETE and TRUNCATE on the events, and lets a chain head move only
+forward, one appended event at a time (triggers, see migrations; docs/trace.md).
 """
 
 from django.conf import settings
@@ -14,7 +16,8 @@ class TraceChain(models.Model):
     """The head of one chain: its last hash and length.
 
     Appending locks this row (SELECT ... FOR UPDATE), which orders concurrent appends to one chain
-    without locking the (append-only) event table.
+    without locking the (append-only) event table. A head starts empty, is never removed, and each
+    update must point at the event just appended after the previous head (a trigger checks it).
     """
 
     key = models.CharField(max_length=64, unique=True)
@@ -46,6 +49,10 @@ class TraceEvent(models.Model):
     payload = models.JSONField(_("payload"), default=dict)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
+    # How `hash` was computed (`trace.hashing`): `hmac-sha256:<key id>` for every new event; `sha256`
+    # (unkeyed) only for events written before the trace was keyed. No default: an event that forgot
+    # its scheme must fail, not pass for an unkeyed one.
+    hash_scheme = models.CharField(_("hash scheme"), max_length=40)
 
     class Meta:
         ordering = ["id"]

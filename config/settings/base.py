@@ -7,6 +7,7 @@ django-environ: a malformed value stops start-up with a message naming the varia
 from importlib.util import find_spec
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from .strict_env import StrictEnv
@@ -89,6 +90,13 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# The tables' owner, for `manage.py migrate --database owner` and `manage.py db_roles` only: in
+# production the processes that serve connect as an application role that owns nothing and may not
+# change the trace (docs/trace.md); only the one-shot migrate step is given the owner's credentials.
+if env.str("DATABASE_OWNER_URL", default=""):
+    DATABASES["owner"] = env.db_url("DATABASE_OWNER_URL")
+    # Under tests the owner is the test database's own user: the same connection settings.
+    DATABASES["owner"]["TEST"] = {"MIRROR": "default"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The server's threads and the worker write one file; SQLite lets one writer at a time, so every
     # writer must wait its turn instead of failing with "database is locked" (docs/running.md):
@@ -110,6 +118,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+
+def _secret(name: str) -> str:
+    """A secret from the variable `name`, or from the file that `name_FILE` points at (Docker secrets)."""
+    path = env.str(f"{name}_FILE", default="")
+    if path:
+        try:
+            return Path(path).read_text().strip()
+        except OSError as problem:
+            raise ImproperlyConfigured(f"{name}_FILE names a file that cannot be read: {problem.strerror}") from None
+    return env.str(name, default="")
+
+
+# The trace's hashes are keyed with this secret (DESIGN.md section 7, docs/trace.md), kept outside the
+# database and apart from DJANGO_SECRET_KEY, so that rotating the one never breaks the other. Retired
+# keys (comma-separated, or one per line in the _FILE) stay listed to verify the events they hashed.
+TRACE_HMAC_KEY = _secret("TRACE_HMAC_KEY")
+TRACE_HMAC_RETIRED_KEYS = _secret("TRACE_HMAC_RETIRED_KEYS").replace(",", " ").split()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

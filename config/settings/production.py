@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import TRACE_HMAC_KEY, env
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 if len(SECRET_KEY) < 50:
@@ -21,6 +21,15 @@ DEBUG = False
 for _required in ("DATABASE_URL", "CELERY_BROKER_URL"):
     if not env.str(_required, default=""):
         raise ImproperlyConfigured(f"Set the {_required} environment variable (production has no default).")
+
+# The trace key (docs/trace.md): without it every append would fail; the same as the secret key, a
+# rotation of the one would break the other.
+if not TRACE_HMAC_KEY:
+    raise ImproperlyConfigured("Set TRACE_HMAC_KEY (or TRACE_HMAC_KEY_FILE): the key of the trace's hashes.")
+if len(TRACE_HMAC_KEY) < 32:
+    raise ImproperlyConfigured("TRACE_HMAC_KEY must be at least 32 characters long.")
+if TRACE_HMAC_KEY == SECRET_KEY:
+    raise ImproperlyConfigured("TRACE_HMAC_KEY must differ from DJANGO_SECRET_KEY.")
 
 # E-mails link to the site from outside any page: a link to the development address would mislead.
 SITE_URL = env.str("SITE_URL", default="").rstrip("/")

@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
+from tests.trace.tampering import guards_off
 from trace.catalogue import UndeclaredEvent, declare
 from trace.models import TraceEvent
 from trace.services import GENESIS_HASH, client_chain, trace_append, trace_verify
@@ -70,11 +71,7 @@ def test_orm_update_and_delete_are_refused_too():
 
 
 def _drop_triggers(cursor) -> None:
-    if connection.vendor == "postgresql":
-        cursor.execute("DROP TRIGGER trace_traceevent_no_change ON trace_traceevent")
-    else:
-        cursor.execute("DROP TRIGGER trace_traceevent_no_update")
-        cursor.execute("DROP TRIGGER trace_traceevent_no_delete")
+    guards_off(cursor)
 
 
 @pytest.mark.django_db
