@@ -107,8 +107,8 @@ def test_the_admin_switches_someones_access_off(org, api_as):
     response = api_as(org.admin).patch(f"/api/v1/users/{org.sales_a2.pk}/", {"is_active": False}, format="json")
     assert response.status_code == 200
     assert response.json()["is_active"] is False
-    event = TraceEvent.objects.get(action="accounts.user.updated")
-    assert event.payload == {"user": org.sales_a2.pk, "fields": ["is_active"]}
+    event = TraceEvent.objects.get(action="accounts.user.deactivated")
+    assert event.payload == {"user": org.sales_a2.pk}
 
 
 def test_everyone_signed_in_reads_the_units_but_only_an_admin_changes_them(org, api_as):

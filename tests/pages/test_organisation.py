@@ -8,8 +8,14 @@ def test_an_admin_moves_a_person_in_one_post_and_their_rights_follow_at_once(cli
     membership = Membership.objects.get(user=org.reception_a, ended_at__isnull=True)
     client.force_login(org.admin)
 
-    response = client.post(
+    shown = client.post(
         reverse("accounts:membership_reassign", args=[membership.pk]), {"team": org.reception_team_b.pk}
+    )
+    assert shown.status_code == 200 and "handover" in shown.content.decode()
+    assert Membership.objects.get(pk=membership.pk).ended_at is None  # nothing done before it is confirmed
+
+    response = client.post(
+        reverse("accounts:membership_reassign", args=[membership.pk]), {"team": org.reception_team_b.pk, "confirm": "1"}
     )
 
     assert response.status_code == 302
@@ -34,7 +40,7 @@ def test_only_administrators_see_the_organisation(page_as, org):
         assert client.get(reverse("accounts:organisation")).status_code == 403
         membership = Membership.objects.get(user=org.sales_a, ended_at__isnull=True)
         moved = client.post(reverse("accounts:membership_reassign", args=[membership.pk]),
-                            {"team": org.reception_team_b.pk})  # fmt: skip
+                            {"team": org.reception_team_b.pk, "confirm": "1"})  # fmt: skip
         assert moved.status_code == 403
     assert Membership.objects.get(user=org.sales_a, ended_at__isnull=True).team == org.sales_team_a
 
@@ -42,7 +48,7 @@ def test_only_administrators_see_the_organisation(page_as, org):
 def test_moving_someone_to_the_team_they_are_in_is_a_conflict(page_as, org):
     membership = Membership.objects.get(user=org.reception_a, ended_at__isnull=True)
     response = page_as(org.admin).post(
-        reverse("accounts:membership_reassign", args=[membership.pk]), {"team": org.reception_team_a.pk}
+        reverse("accounts:membership_reassign", args=[membership.pk]), {"team": org.reception_team_a.pk, "confirm": "1"}
     )
     assert response.status_code == 409
     assert Membership.objects.get(pk=membership.pk).ended_at is None
@@ -58,8 +64,11 @@ def test_ending_and_adding_memberships(page_as, org):
     client = page_as(org.admin)
     membership = Membership.objects.get(user=org.reception_a, ended_at__isnull=True)
 
-    assert client.post(reverse("accounts:membership_end", args=[membership.pk])).status_code == 302
-    assert client.post(reverse("accounts:membership_end", args=[membership.pk])).status_code == 409
+    confirming = client.post(reverse("accounts:membership_end", args=[membership.pk]))
+    assert confirming.status_code == 200 and "End the membership" in confirming.content.decode()
+    assert Membership.objects.get(pk=membership.pk).ended_at is None  # one click ends nothing
+    assert client.post(reverse("accounts:membership_end", args=[membership.pk]), {"confirm": "1"}).status_code == 302
+    assert client.post(reverse("accounts:membership_end", args=[membership.pk]), {"confirm": "1"}).status_code == 409
     added = client.post(reverse("accounts:membership_start"), {"user": org.reception_a.pk, "team": org.sales_team_a.pk})
 
     assert added.status_code == 302
