@@ -1,6 +1,7 @@
 from django.urls import reverse
 
-from accounts.models import Membership
+from accounts.models import Agency, Membership, User
+from crm.models import Client
 from tests.factories import make_member
 
 
@@ -106,3 +107,76 @@ def test_the_organisation_page_costs_the_same_queries_for_more_people(page_as, o
     many = queries_of(lambda: client.get(url))
     assert many == few
     assert many <= 20
+
+
+def test_switching_someone_off_shows_the_handover_then_does_it_once_confirmed(page_as, org):
+    client = page_as(org.admin)
+    url = reverse("accounts:user_deactivate", args=[org.sales_a.pk])
+
+    shown = client.post(url)
+    page = shown.content.decode()
+    assert shown.status_code == 200
+    assert 'id="handover-accounts"' in page and str(org.sales_a2) in page  # one account, a successor to choose
+    assert User.objects.get(pk=org.sales_a.pk).is_active
+
+    refused = client.post(url, {"handover_accounts": org.reception_a.pk, "confirm": "1"})
+    assert refused.status_code == 400 and "no salesperson" in refused.content.decode()
+    assert User.objects.get(pk=org.sales_a.pk).is_active
+
+    done = client.post(url, {"handover_accounts": org.sales_a2.pk, "confirm": "1"})
+    assert done.status_code == 302
+    assert not User.objects.get(pk=org.sales_a.pk).is_active
+    assert Client.objects.get(pk=org.client_a.pk).account_owner == org.sales_a2
+    assert client.post(reverse("accounts:user_reactivate", args=[org.sales_a.pk])).status_code == 302
+    assert User.objects.get(pk=org.sales_a.pk).is_active
+
+
+def test_renaming_and_closing_units_from_the_page(page_as, org):
+    client = page_as(org.admin)
+    page = client.get(reverse("accounts:organisation")).content.decode()
+    assert reverse("accounts:unit_rename", args=["agency", org.agency_c.pk]) in page
+
+    renamed = client.post(reverse("accounts:unit_rename", args=["agency", org.agency_c.pk]), {"name": "Marseille Port"})
+    assert renamed.status_code == 302
+    assert Agency.objects.get(pk=org.agency_c.pk).name == "Marseille Port"
+    assert (
+        client.post(reverse("accounts:unit_rename", args=["agency", org.agency_c.pk]), {"name": ""}).status_code == 400
+    )
+    assert client.post(reverse("accounts:unit_rename", args=["planet", 1]), {"name": "X"}).status_code == 404
+
+    confirming = client.post(reverse("accounts:unit_close", args=["agency", org.agency_c.pk]))
+    assert confirming.status_code == 200 and Agency.objects.get(pk=org.agency_c.pk).is_active
+    closed = client.post(reverse("accounts:unit_close", args=["agency", org.agency_c.pk]), {"confirm": "1"})
+    assert closed.status_code == 302 and not Agency.objects.get(pk=org.agency_c.pk).is_active
+    refused = client.post(reverse("accounts:unit_close", args=["region", org.north.pk]), {"confirm": "1"})
+    assert refused.status_code == 409 and "Lille" in refused.content.decode()
+
+    team_with_people = client.post(reverse("accounts:team_close", args=[org.reception_team_a.pk]))
+    assert team_with_people.status_code == 409
+
+
+def test_the_admin_sends_a_password_link_from_the_page(page_as, org, mailoutbox, django_capture_on_commit_callbacks):
+    User.objects.filter(pk=org.reception_a.pk).update(email="agent@relais.example")
+    client = page_as(org.admin)
+    assert (
+        reverse("accounts:user_password_reset", args=[org.reception_a.pk])
+        in client.get(reverse("accounts:organisation")).content.decode()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(reverse("accounts:user_password_reset", args=[org.reception_a.pk]))
+    assert sent.status_code == 302
+    assert mailoutbox[0].to == ["agent@relais.example"]
+
+
+def test_the_organisation_pages_are_for_admins_only(page_as, org):
+    client = page_as(org.manager_a)
+    for url in (
+        reverse("accounts:user_deactivate", args=[org.sales_a.pk]),
+        reverse("accounts:user_reactivate", args=[org.sales_a.pk]),
+        reverse("accounts:user_password_reset", args=[org.sales_a.pk]),
+        reverse("accounts:unit_rename", args=["region", org.north.pk]),
+        reverse("accounts:unit_close", args=["agency", org.agency_c.pk]),
+        reverse("accounts:team_close", args=[org.sales_team_a.pk]),
+    ):
+        assert client.post(url, {"confirm": "1", "name": "X"}).status_code == 403
+    assert Agency.objects.get(pk=org.agency_c.pk).is_active
