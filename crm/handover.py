@@ -66,7 +66,7 @@ register(
     Contributor(
         key="accounts",
         label=gettext_lazy("Accounts owned"),
-        queue_label=gettext_lazy("no owner: new leads go to the sales team of the client's agency"),
+        queue_label=gettext_lazy("No owner: new leads go to the sales team of the client's agency"),
         order=30,
         held=accounts_held,
         refusal=successor_refusal,

@@ -221,7 +221,7 @@ register(
     Contributor(
         key="requests",
         label=gettext_lazy("Open service requests held"),
-        queue_label=gettext_lazy("back to their team's queue"),
+        queue_label=gettext_lazy("Back to their team's queue"),
         order=10,
         held=requests_held,
         refusal=requests_refusal,
@@ -235,7 +235,7 @@ register(
     Contributor(
         key="leads",
         label=gettext_lazy("Open leads held"),
-        queue_label=gettext_lazy("the sales team of the client's agency"),
+        queue_label=gettext_lazy("The queue of the sales team of the client's agency"),
         order=20,
         held=leads_held,
         refusal=leads_refusal,
