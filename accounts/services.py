@@ -647,8 +647,7 @@ def _team_close_plan(team: Team, successor_team: Team | None) -> tuple[Plan, dic
     members = team.memberships.filter(ended_at__isnull=True).count()
     if members:
         raise Conflict(
-            _("%(count)s people are still in this team: move them first, each with their handover.")
-            % {"count": members},
+            _("People still in this team: %(count)s. Move them first, each with their handover.") % {"count": members},
             members=members,
         )
     if successor_team is not None and (
@@ -670,7 +669,7 @@ def team_close(*, actor: User | SystemActor, team_id: int, successor_team: Team 
     plan, held = _team_close_plan(team, successor_team)
     if plan.total and successor_team is None:
         raise InvalidInput(
-            {"successor_team": _("%(count)s open items are queued on this team: choose the team that takes them.")
+            {"successor_team": _("Open items queued on this team: %(count)s. Choose the team that takes them.")
              % {"count": plan.total}}
         )  # fmt: skip
     if plan.total:
