@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from accounts.models import Agency, Membership, User
+from accounts.services import user_deactivate
 from crm.models import Client
 from tests.factories import make_member
 
@@ -180,3 +181,12 @@ def test_the_organisation_pages_are_for_admins_only(page_as, org):
     ):
         assert client.post(url, {"confirm": "1", "name": "X"}).status_code == 403
     assert Agency.objects.get(pk=org.agency_c.pk).is_active
+
+
+def test_a_person_switched_off_is_signed_out_of_their_open_session(client, org):
+    client.force_login(org.reception_a)
+    assert client.get(reverse("crm:client_detail", args=[org.client_a.pk])).status_code == 200
+
+    user_deactivate(actor=org.admin, user_id=org.reception_a.pk)
+    response = client.get(reverse("crm:client_detail", args=[org.client_a.pk]))
+    assert response.status_code == 302 and reverse("accounts:login") in response.url
