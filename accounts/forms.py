@@ -2,8 +2,9 @@
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.contrib.auth.password_validation import validate_password
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Region, Team, TeamKind, TeamScope, User
@@ -11,7 +12,27 @@ from common.pages import BootstrapFormMixin
 
 
 class LoginForm(BootstrapFormMixin, AuthenticationForm):
-    """Django's form, which hands the request to `authenticate` so django-axes counts failures."""
+    """Django's form, which hands the request to `authenticate` so django-axes counts failures.
+
+    Its fields are bounded (the username by the model, NUL bytes refused by every CharField), so an
+    odd input is the form's error, never a database error (issue 7, finding 8).
+    """
+
+    password = forms.CharField(label=_("Password"), strip=False, max_length=4096, widget=forms.PasswordInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Django sets the username's max_length after the field is built, so no validator checks it.
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+
+class PasswordResetRequestForm(BootstrapFormMixin, PasswordResetForm):
+    pass
+
+
+class NewPasswordForm(BootstrapFormMixin, SetPasswordForm):
+    pass
 
 
 class LanguageForm(forms.Form):

@@ -1,5 +1,7 @@
+import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -20,3 +22,28 @@ class UserLanguageMiddleware:
         if language:
             response.headers.setdefault("Content-Language", language)
         return response
+
+
+class SlidingSessionMiddleware:
+    """A session ends after `SESSION_COOKIE_AGE` seconds without a request (issue 7, finding 13).
+
+    Django pushes a session's expiry back only when it is saved. Saving on every request
+    (`SESSION_SAVE_EVERY_REQUEST`) would write the session table on every page and API call, which
+    a SQLite file shared by the server's threads and the worker feels; so a signed-in person's session
+    is marked for saving at most once every `SESSION_REFRESH_SECONDS`. The idle limit is thus between
+    `SESSION_COOKIE_AGE - SESSION_REFRESH_SECONDS` and `SESSION_COOKIE_AGE`.
+    """
+
+    KEY = "_relais_refreshed_at"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and user is not None and user.is_authenticated:
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now  # modified: SessionMiddleware saves it with a fresh expiry
+        return self.get_response(request)

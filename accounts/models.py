@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -21,6 +22,9 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Empty: the browser's language."),
     )
+    # When the password last changed: API keys issued before it no longer open the API
+    # (common.authentication), whatever door changed it (reset link, admin, command).
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -29,10 +33,16 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
 
 class Region(models.Model):
     name = models.CharField(_("name"), max_length=100)
     code = models.SlugField(_("code"), max_length=20, unique=True)
+    # A closed region takes no new agency or team; its history stays.
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["name"]
@@ -47,6 +57,8 @@ class Agency(models.Model):
     name = models.CharField(_("name"), max_length=100)
     code = models.SlugField(_("code"), max_length=20, unique=True)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="agencies")
+    # A closed agency takes no new team; its clients and their history stay where they are.
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["name"]
@@ -152,6 +164,16 @@ class Team(models.Model):
         return "national"
 
 
+class MembershipQuerySet(models.QuerySet):
+    def in_force(self) -> "MembershipQuerySet":
+        """Memberships that give their team's rights now: started (not only planned) and not ended.
+
+        The one definition of "a member now" (issue 7, finding 12): a membership starting next
+        month grants nothing until then. An end is never in the future (`membership_end`).
+        """
+        return self.filter(started_at__lte=timezone.now(), ended_at__isnull=True)
+
+
 class Membership(models.Model):
     """A person in a team for a period. Ended memberships stay: they are the history."""
 
@@ -161,6 +183,8 @@ class Membership(models.Model):
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     # A team lead assigns work in the team's queue (DESIGN.md section 6).
     is_lead = models.BooleanField(_("team lead"), default=False)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]

@@ -181,12 +181,15 @@ def _team_grants(codenames: Iterable[str], **on_grant: object) -> QuerySet[Membe
         "permission__codename__in": list(codenames),
         **on_grant,
     }
-    return Membership.objects.filter(
-        ended_at__isnull=True,
-        team__is_active=True,
-        user__is_active=True,
-        **{f"{_GROUP_GRANT}__{lookup}": value for lookup, value in grant.items()},
-    ).order_by()  # no default ordering: the rows are unioned with the direct grants
+    return (
+        Membership.objects.in_force()
+        .filter(
+            team__is_active=True,
+            user__is_active=True,
+            **{f"{_GROUP_GRANT}__{lookup}": value for lookup, value in grant.items()},
+        )
+        .order_by()
+    )  # no default ordering: the rows are unioned with the direct grants
 
 
 def _direct_grants(codenames: Iterable[str]) -> QuerySet[AgencyUserObjectPermission]:
@@ -318,9 +321,7 @@ def _load_agency_rights(user: User) -> dict[str, frozenset[int]]:
 
 def _load_teams(user: User) -> _Teams:
     """The user's open memberships, in one query: team ids, those they lead, and the teams' kinds."""
-    rows = list(
-        Membership.objects.filter(user=user, ended_at__isnull=True).values_list("team_id", "is_lead", "team__kind")
-    )
+    rows = list(Membership.objects.in_force().filter(user=user).values_list("team_id", "is_lead", "team__kind"))
     return _Teams(
         ids=frozenset(team_id for team_id, _lead, _kind in rows),
         lead_ids=frozenset(team_id for team_id, is_lead, _kind in rows if is_lead),
@@ -375,3 +376,71 @@ def has_agency_perm(user: User | AnonymousUser, perm: str, agency_id: int | None
 
 def has_any(user: User | AnonymousUser, perm: str) -> bool:
     return bool(agencies_where(user, perm))
+
+
+# --- What a person will hold after a change, for handovers -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What a person will hold once a planned change is made: their teams and, per permission, agencies.
+
+    Read from the role map and the teams' scopes (what `sync_team_permissions` grants), so it can be
+    asked before the change is written: the handover shown for confirmation is the one carried out.
+    """
+
+    team_ids: frozenset[int]
+    agencies_by_perm: dict[str, frozenset[int]]
+
+    def agencies(self, perm: str) -> frozenset[int]:
+        return self.agencies_by_perm.get(perm, frozenset())
+
+    def covers(self, perm: str, agency_id: int | None) -> bool:
+        return agency_id is not None and agency_id in self.agencies(perm)
+
+
+NOTHING = Coverage(team_ids=frozenset(), agencies_by_perm={})
+
+
+def coverage_after(*, user: User, leaving: Iterable[int] = (), joining: Team | None = None) -> Coverage:
+    """What `user` will hold after leaving the memberships `leaving` (ids) and joining `joining`.
+
+    A switched-off person holds nothing (`NOTHING`). Three queries whatever the number of teams.
+    """
+    if not user.is_active:
+        return NOTHING
+    leaving = set(leaving)
+    teams = [
+        membership.team
+        for membership in Membership.objects.in_force().filter(user=user, team__is_active=True).select_related("team")
+        if membership.pk not in leaving
+    ]
+    if joining is not None and joining.is_active:
+        teams.append(joining)
+    region_of = dict(Agency.objects.values_list("pk", "region_id"))
+
+    def scope_of(team: Team) -> set[int]:
+        if team.scope == TeamScope.AGENCY:
+            return {team.agency_id}
+        if team.scope == TeamScope.REGION:
+            return {pk for pk, region_id in region_of.items() if region_id == team.region_id}
+        return set(region_of)
+
+    found: dict[str, set[int]] = {perm: set() for perm in ALL_AGENCY_PERMISSIONS}
+    for team in teams:
+        agencies = scope_of(team)
+        for codename in ROLE_MAP[team.kind]:
+            for held in (codename, *IMPLIES.get(codename, ())):
+                found[held] |= agencies
+    direct = (
+        _direct_grants(ALL_AGENCY_PERMISSIONS)
+        .filter(user=user)
+        .values_list("permission__codename", "content_object_id")
+    )
+    for codename, agency_id in direct:
+        for held in (codename, *IMPLIES.get(codename, ())):
+            found[held].add(agency_id)
+    return Coverage(
+        team_ids=frozenset(team.pk for team in teams),
+        agencies_by_perm={perm: frozenset(ids) for perm, ids in found.items()},
+    )

@@ -1,29 +1,20 @@
+"""The workflow in Django's admin: for looking only. Categories and routing rules change on the
+workflow settings pages and API, items through their actions: services that check and trace."""
+
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin
 from workflow.models import Category, Lead, RoutingRule, ServiceRequest
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "response_hours", "resolution_hours", "default_team_kind", "is_active")
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
+class RoutingRuleAdmin(ReadOnlyAdmin):
     list_display = ("order", "name", "kind", "target_type", "assignment", "is_active")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Items change only through the services, which trace every change."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ServiceRequest)

@@ -102,3 +102,13 @@ CATEGORY_CREATED = declare("workflow.category.created", _("Category created"))
 CATEGORY_UPDATED = declare("workflow.category.updated", _("Category changed"))
 ROUTING_RULE_CREATED = declare("workflow.routing_rule.created", _("Routing rule created"))
 ROUTING_RULE_UPDATED = declare("workflow.routing_rule.updated", _("Routing rule changed"))
+
+# Handovers (accounts.handover, workflow/handover.py): an item given to a successor, or back to a
+# queue, because its holder moved, left or was switched off, or its team closed.
+HANDED_OVER = Notice("handed_over", _("%(item)s was handed over to you"))
+# fmt: off
+REQUEST_HANDED_OVER = declare("workflow.request.handed_over", _("Service request handed over"),
+                              audience=HOLDERS, notice=HANDED_OVER, history=(ROUTING,))
+LEAD_HANDED_OVER = declare("workflow.lead.handed_over", _("Lead handed over"),
+                           audience=HOLDERS, notice=HANDED_OVER, history=(ROUTING,))
+# fmt: on

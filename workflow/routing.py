@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from accounts import rights
 from accounts.models import Membership, Team, TeamKind, TeamScope, User
 from common.errors import InvalidInput
 from crm.models import Client, Product
@@ -71,11 +72,9 @@ def team_covering(*, kind: str, client: Client) -> Team | None:
 
 
 def team_members(team: Team) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True, memberships__team=team, memberships__ended_at__isnull=True
-        ).order_by("pk").distinct()
-    )  # fmt: skip
+    # Members now: a membership planned to start later gives no work yet (accounts.models.in_force).
+    members_now = Membership.objects.in_force().filter(team=team).values("user_id")
+    return list(User.objects.filter(is_active=True, pk__in=members_now).order_by("pk"))
 
 
 def _pick_member(*, team: Team, assignment: str, kind: str) -> User | None:
@@ -113,11 +112,23 @@ def _sales_team_of(user: User, client: Client) -> Team | None:
     return membership.team if membership else None
 
 
+def _owner_covering(client: Client) -> User | None:
+    """The client's account owner, if they still work leads for the client's agency (DESIGN.md section 5).
+
+    An owner who moved away, or was switched off, without their accounts being handed over is passed
+    over: routing never gives a client's work to someone who cannot see the client.
+    """
+    owner = client.account_owner
+    if owner is None or not rights.has_agency_perm(owner, rights.WORK_LEADS, client.agency_id):
+        return None
+    return owner
+
+
 def _apply(rule: RoutingRule, client: Client, kind: str) -> Route | None:
     reason = {"code": "rule", "rule": rule.pk, "name": rule.name, "order": rule.order}
     if rule.target_type == TargetType.ACCOUNT_OWNER:
-        owner = client.account_owner
-        if owner is None or not owner.is_active:
+        owner = _owner_covering(client)
+        if owner is None:
             return None
         return Route(team=_sales_team_of(owner, client), assignee=owner, rule=rule,
                      reason={**reason, "target": "account_owner", "user": owner.pk})  # fmt: skip
@@ -155,8 +166,8 @@ def route_item(
             raise InvalidInput({"category": _("No team can take this category for this client's agency.")})
         return Route(team=team, assignee=None, rule=None,
                      reason={"code": "category_default", "category": category.code, "team": team.pk})  # fmt: skip
-    owner = client.account_owner
-    if owner is not None and owner.is_active:
+    owner = _owner_covering(client)
+    if owner is not None:
         return Route(team=_sales_team_of(owner, client), assignee=owner, rule=None,
                      reason={"code": "account_owner_default", "user": owner.pk})  # fmt: skip
     team = team_covering(kind=TeamKind.SALES, client=client)
@@ -219,6 +230,14 @@ def describe_routing(reason: dict[str, Any], names: dict[str, dict[int, str]] | 
     if code == "reassigned":
         return _("Reassigned by %(by)s to %(user)s.") % {
             "by": user_name(reason.get("by")), "user": user_name(reason.get("user")),
+        }  # fmt: skip
+    if code == "handed_over":
+        if reason.get("user") is not None:
+            return _("Handed over by %(by)s to %(user)s.") % {
+                "by": user_name(reason.get("by")), "user": user_name(reason.get("user")),
+            }  # fmt: skip
+        return _("Handed over by %(by)s to the %(team)s queue.") % {
+            "by": user_name(reason.get("by")), "team": team_name(reason.get("team")),
         }  # fmt: skip
     if code == "assigned":
         return _("Assigned by %(by)s to %(user)s.") % {

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
+    "accounts.middleware.SlidingSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -154,6 +155,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Credentials that expire (issue 7, finding 13). API keys last this many hours from their issue and
+# die with a password change (common.authentication). A session ends after this many hours without a
+# request: the session is saved again (its expiry pushed back) at most every SESSION_REFRESH_SECONDS,
+# not on every request, so the SQLite file is not written by every page (accounts.middleware).
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=24)
+SESSION_IDLE_HOURS = env.int("SESSION_IDLE_HOURS", default=8)
+SESSION_COOKIE_AGE = SESSION_IDLE_HOURS * 3600
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=300)
+# How far ahead a membership may be planned to start (issue 7, finding 12): it grants nothing before.
+MEMBERSHIP_MAX_DAYS_AHEAD = env.int("MEMBERSHIP_MAX_DAYS_AHEAD", default=366)
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

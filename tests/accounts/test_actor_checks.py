@@ -14,15 +14,24 @@ from accounts import rights
 from accounts.models import Agency, AgencyUserObjectPermission, Membership, Region, Team, User
 from accounts.rights import SYSTEM
 from accounts.services import (
+    agency_close,
     agency_create,
+    agency_update,
     delegate_grant,
     delegate_revoke,
     membership_end,
     membership_start,
     person_reassign,
+    region_close,
     region_create,
+    region_update,
+    team_close,
     team_create,
+    team_update,
     user_create,
+    user_deactivate,
+    user_reactivate,
+    user_send_password_reset,
     user_set_language,
     user_update,
 )
@@ -51,6 +60,15 @@ WRITES: dict[str, Callable] = {
                                                         perm=rights.MANAGE_UNIT),
     "delegate_revoke": lambda org, actor: delegate_revoke(actor=actor, user=org.sales_a, agency=org.agency_a,
                                                           perm=rights.VIEW_DASHBOARDS),
+    "region_update": lambda org, actor: region_update(actor=actor, region_id=org.south.pk, name="Midi"),
+    "agency_update": lambda org, actor: agency_update(actor=actor, agency_id=org.agency_c.pk, name="Marseille Port"),
+    "team_update": lambda org, actor: team_update(actor=actor, team_id=org.sales_team_a.pk, name="Vente Lille"),
+    "agency_close": lambda org, actor: agency_close(actor=actor, agency_id=org.agency_c.pk),
+    "region_close": lambda org, actor: region_close(actor=actor, region_id=Region.objects.get(code="empty").pk),
+    "team_close": lambda org, actor: team_close(actor=actor, team_id=Team.objects.get(name="Vide").pk),
+    "user_deactivate": lambda org, actor: user_deactivate(actor=actor, user_id=org.sales_a.pk),
+    "user_reactivate": lambda org, actor: user_reactivate(actor=actor, user_id=org.outsider.pk),
+    "user_send_password_reset": lambda org, actor: user_send_password_reset(actor=actor, user_id=org.reception_a.pk),
 }  # fmt: skip
 
 
@@ -61,7 +79,10 @@ def _organisation_state() -> tuple:
         Region.objects.count(),
         Agency.objects.count(),
         Team.objects.count(),
-        sorted(User.objects.values_list("username", "is_active")),
+        sorted(User.objects.values_list("username", "is_active", "first_name")),
+        sorted(Region.objects.values_list("name", "is_active")),
+        sorted(Agency.objects.values_list("name", "is_active")),
+        sorted(Team.objects.values_list("name", "is_active")),
         sorted(Membership.objects.values_list("pk", "user_id", "team_id", "ended_at")),
         sorted(AgencyUserObjectPermission.objects.values_list("user_id", "content_object_id", "permission_id")),
     )
@@ -69,8 +90,13 @@ def _organisation_state() -> tuple:
 
 @pytest.fixture
 def revocable(org):
-    """A grant for `delegate_revoke` to take back."""
+    """A grant for `delegate_revoke` to take back; an empty team to close; someone switched off and an
+    address for the writes that need them."""
     delegate_grant(actor=org.admin, user=org.sales_a, agency=org.agency_a, perm=rights.VIEW_DASHBOARDS)
+    team_create(actor=org.admin, name="Vide", kind="billing", scope="region", region=org.south)
+    Region.objects.create(name="Vide", code="empty")
+    User.objects.filter(pk=org.outsider.pk).update(is_active=False)
+    User.objects.filter(pk=org.reception_a.pk).update(email="agent@relais.example")
 
 
 @pytest.mark.parametrize("write", WRITES)

@@ -37,7 +37,7 @@ def test_reassigning_moves_rights_on_the_next_request_and_keeps_history(org):
     assert client_get_for_user(user=user, client_id=org.client_a.pk)
     membership = Membership.objects.get(user=user, team=org.reception_team_a, ended_at__isnull=True)
 
-    new = person_reassign(actor=org.admin, membership_id=membership.pk, to_team=org.reception_team_b)
+    new = person_reassign(actor=org.admin, membership_id=membership.pk, to_team=org.reception_team_b).membership
 
     next_request_user = _fresh(user)
     assert list(clients_visible(user=next_request_user)) == [org.client_b]

@@ -1,3 +1,6 @@
+import re
+
+import pytest
 from django.urls import reverse
 
 from accounts.models import User
@@ -88,3 +91,35 @@ def test_an_unknown_language_changes_nothing(page_as, org):
     client = page_as(org.reception_a)
     client.post(reverse("accounts:language"), {"language": "xx", "next": "/"})
     assert User.objects.get(pk=org.reception_a.pk).language == ""
+
+
+@pytest.mark.parametrize(
+    "username, password",
+    [("u" * 300, "whatever"), ("reception\x00_a", "x"), ("reception_a", "pass\x00word"), ("reception_a", "p" * 5000)],
+)
+def test_finding_08_long_username_or_nul_bytes_at_login_show_the_form_again(client, org, username, password):
+    response = client.post(reverse("accounts:login"), {"username": username, "password": password})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_forgotten_password_is_reset_through_the_emailed_link(client, org, mailoutbox):
+    org.reception_a.email = "agent@relais.example"
+    org.reception_a.save(update_fields=["email"])
+    assert "password-reset" in client.get(reverse("accounts:login")).content.decode()
+
+    asked = client.post(reverse("accounts:password_reset"), {"email": "agent@relais.example"})
+    unknown = client.post(reverse("accounts:password_reset"), {"email": "nobody@relais.example"})
+
+    assert asked.status_code == unknown.status_code == 302  # the same answer whether or not it is known
+    assert len(mailoutbox) == 1
+    link = re.search(r"https?://[^/\s]+(/\S+)", mailoutbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    new_password = "Une-phrase-de-passe-2026"
+    saved = client.post(form_page.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password})
+    assert saved.status_code == 302
+    assert User.objects.get(pk=org.reception_a.pk).check_password(new_password)
+    signed_in = client.post(reverse("accounts:login"), {"username": "reception_a", "password": new_password})
+    assert signed_in.status_code == 302
