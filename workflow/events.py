@@ -120,3 +120,10 @@ CATEGORY_CREATED = declare("workflow.category.created", _("Category created"))
 CATEGORY_UPDATED = declare("workflow.category.updated", _("Category changed"))
 ROUTING_RULE_CREATED = declare("workflow.routing_rule.created", _("Routing rule created"))
 ROUTING_RULE_UPDATED = declare("workflow.routing_rule.updated", _("Routing rule changed"))
+
+# An item leaves its team's queue when someone takes it or it goes to another team: what its queue was
+# told of it ("new work in my team's queue") is no longer news (see `workflow.services.notifications`).
+LEAVES_THE_QUEUE = frozenset(
+    {REQUEST_CLAIMED.action, REQUEST_ASSIGNED.action, REQUEST_TRANSFERRED.action, REQUEST_CANCELLED.action,
+     REQUEST_REQUALIFIED.action, LEAD_ACCEPTED.action, LEAD_REASSIGNED.action, LEAD_REQUALIFIED.action}
+)  # fmt: skip

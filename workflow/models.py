@@ -317,7 +317,10 @@ class Notification(models.Model):
     `email_lease_until` meanwhile (see workflow/services/notifications.py).
     """
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # No index of its own: the list's index below and the unique (recipient, key) both start with it.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
     key = models.CharField(max_length=120)
     verb = models.CharField(_("what happened"), max_length=60)
     item_kind = models.CharField(max_length=20, choices=ItemKind.choices)
@@ -350,6 +353,12 @@ class Notification(models.Model):
                 fields=["recipient", "-created_at", "-id"],
                 condition=Q(read_at__isnull=True),
                 name="notification_unread_idx",
+            ),  # fmt: skip
+            # What a queue was told of an item, settled once the item leaves the queue.
+            models.Index(
+                fields=["item_kind", "item_id"],
+                condition=Q(read_at__isnull=True, topic=NotificationTopic.TEAM_QUEUE),
+                name="notification_queue_news_idx",
             ),  # fmt: skip
             # The sweep of e-mails left unsent reads only these.
             models.Index(

@@ -9,6 +9,7 @@ from datetime import timedelta
 import time_machine
 from django.utils import timezone
 
+from tests.factories import make_member
 from workflow import services
 from workflow.models import Notification
 from workflow.services.sla import sla_scan
@@ -137,8 +138,11 @@ def test_a_lead_of_a_client_without_account_owner_is_the_sales_teams_until_one_a
     told = Told()
     org.client_a.account_owner = None
     org.client_a.save(update_fields=["account_owner"])
-    services.lead_create(sender=org.reception_a, client_id=org.client_a.pk, subject="Fibre")
+    lead = services.lead_create(sender=org.reception_a, client_id=org.client_a.pk, subject="Fibre")
     assert told() == {("sales_a", "created", "team_queue"), ("sales_a2", "created", "team_queue")}
+
+    services.lead_accept(lead_id=lead.pk, user=org.sales_a2, potential_amount="100", probability=10)
+    assert not Notification.objects.filter(item_id=lead.pk, read_at__isnull=True).exists()  # taken: no longer news
 
 
 def test_past_its_target_the_holder_is_reminded_then_the_agency_manager_hears_of_the_escalation(org, wf):
@@ -166,3 +170,19 @@ def test_reception_is_told_of_outcomes_only_over_a_whole_day_of_work(org, wf):
 
     bell = Notification.objects.filter(recipient=org.reception_a)
     assert [(n.verb, n.item_id) for n in bell] == [("resolved", requests[0].pk)]
+
+
+def test_once_a_colleague_takes_an_item_or_it_leaves_the_queue_the_queues_news_of_it_is_settled(org, wf):
+    colleague = make_member(team=org.billing_team_north, username="billing_north2")
+    taken, transferred, untouched = (_billing_request(org, subject=f"Invoice {n}") for n in range(3))
+    assert Notification.objects.filter(recipient=colleague, read_at__isnull=True).count() == 3
+
+    services.service_request_claim(request_id=taken.pk, user=org.billing_north)
+    services.service_request_transfer(request_id=transferred.pk, user=org.billing_north,
+                                      team_id=org.after_sales_team_north.pk, reason="A fault")  # fmt: skip
+    still_news = Notification.objects.filter(recipient=colleague, read_at__isnull=True)
+    assert [n.item_id for n in still_news] == [untouched.pk]  # the work that still waits in the queue
+    assert Notification.objects.get(recipient=org.after_sales_north, item_id=transferred.pk).read_at is None
+
+    services.service_request_resolve(request_id=taken.pk, user=org.billing_north, resolution="Done")
+    assert Notification.objects.get(recipient=org.reception_a, verb="resolved").read_at is None  # outcomes stay

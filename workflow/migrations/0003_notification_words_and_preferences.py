@@ -103,6 +103,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='notification',
+            index=models.Index(condition=models.Q(('read_at__isnull', True), ('topic', 'team_queue')), fields=['item_kind', 'item_id'], name='notification_queue_news_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='notification',
             index=models.Index(condition=models.Q(('email_wanted', True), ('emailed_at__isnull', True)), fields=['created_at'], name='notification_unsent_idx'),
         ),
         migrations.AddField(
@@ -113,6 +117,12 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='notificationpreference',
             constraint=models.UniqueConstraint(fields=('user', 'topic'), name='notification_preference_once'),
+        ),
+        # The list's index starts with the recipient: the foreign key's own index is dropped once it exists.
+        migrations.AlterField(
+            model_name='notification',
+            name='recipient',
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL),
         ),
         migrations.RunPython(actors_from_the_trace, migrations.RunPython.noop),
     ]

@@ -31,7 +31,7 @@ from accounts.models import User
 from accounts.selectors import agency_managers
 from common.errors import InvalidInput, NotFound, PermissionDenied
 from trace.catalogue import Audience, EventType
-from workflow.events import ACTIVITY_VERBS, REMINDER_VERBS
+from workflow.events import ACTIVITY_VERBS, LEAVES_THE_QUEUE, REMINDER_VERBS
 from workflow.kinds import kind_of
 from workflow.models import (
     EMAILED_BY_DEFAULT,
@@ -107,6 +107,19 @@ def _wants_email(choices: Mapping[tuple[int, str], bool], person: User, topic: s
     return bool(person.email) and choices.get((person.pk, topic), topic in EMAILED_BY_DEFAULT)
 
 
+def _settle_queue_news(*, item_kind: str, item_id: int) -> int:
+    """Mark read what a team's queue was told of an item that has left it (taken, transferred, closed).
+
+    "New work in my team's queue" is news while the work waits there; once a colleague took it, or
+    it went elsewhere, the queue itself says so, and a bell still counting it would count stale work.
+    One UPDATE over a small partial index (unread queue news only).
+    """
+    unread_queue_news = Notification.objects.filter(
+        item_kind=item_kind, item_id=item_id, topic=NotificationTopic.TEAM_QUEUE, read_at__isnull=True
+    )
+    return unread_queue_news.update(read_at=timezone.now())
+
+
 def notify(
     *, event: EventType, item: Item, key: str, actor_id: int | None = None, trace_event_id: int | None = None
 ) -> list[Notification]:
@@ -114,12 +127,15 @@ def notify(
 
     Safe to call twice with one key: who already had it for that key is not told again. The e-mail
     of each new notification its recipient wants by e-mail is queued once the transaction commits.
+    An event by which the item leaves its queue first settles what the queue was told of it.
     """
+    kind = kind_of(item).routing
+    if event.action in LEAVES_THE_QUEUE:
+        _settle_queue_news(item_kind=kind, item_id=item.pk)
     told = recipients(event=event, item=item, actor_id=actor_id)
     if not told:
         return []
     choices = email_choices(user_ids=[person.pk for person, _topic in told])
-    kind = kind_of(item).routing
     created = []
     for person, topic in told:
         row = {"recipient": person, "key": key, "verb": event.notice.verb, "item_kind": kind, "item_id": item.pk,
