@@ -18,23 +18,42 @@ AMOUNT = "amount"  # the amount won
 BECAME = "became"  # the item it was requalified into
 
 # What notifications say; a notice is shared by the request and the lead event of the same verb.
-CREATED = Notice("created", _("New %(item)s for you"))
-CLAIMED = Notice("claimed", _("%(item)s was taken in charge"))
-ASSIGNED = Notice("assigned", _("%(item)s was assigned to you"))
-TRANSFERRED = Notice("transferred", _("%(item)s was transferred to your team"))
-WAITING_CLIENT = Notice("waiting_client", _("%(item)s is waiting for the client"))
-RESOLVED = Notice("resolved", _("%(item)s was resolved"))
-REOPENED = Notice("reopened", _("%(item)s was reopened"))
-CANCELLED = Notice("cancelled", _("%(item)s was cancelled"))
-REQUALIFIED = Notice("requalified", _("%(item)s was requalified"))
-COMMENTED = Notice("commented", _("New comment on %(item)s"))
-ACCEPTED = Notice("accepted", _("%(item)s was accepted"))
-WON = Notice("won", _("%(item)s was won"))
-LOST = Notice("lost", _("%(item)s was lost"))
-REASSIGNED = Notice("reassigned", _("%(item)s was reassigned to you"))
+# `%(actor)s` is who acted (Relais itself when nobody did), `%(item)s` the item's reference, with its
+# subject when the reader may read it; the client's name follows (workflow/notifications.py).
+CREATED = Notice("created", _("%(actor)s sent %(item)s"))
+ASSIGNED = Notice("assigned", _("%(actor)s assigned %(item)s to you"))
+TRANSFERRED = Notice("transferred", _("%(actor)s transferred %(item)s to your team"))
+RESOLVED = Notice("resolved", _("%(actor)s resolved %(item)s"))
+REOPENED = Notice("reopened", _("%(actor)s reopened %(item)s"))
+CANCELLED = Notice("cancelled", _("%(actor)s cancelled %(item)s"))
+REQUALIFIED = Notice("requalified", _("%(actor)s requalified %(item)s"))
+COMMENTED = Notice("commented", _("%(actor)s commented on %(item)s"))
+WON = Notice("won", _("%(actor)s marked %(item)s as won"))
+LOST = Notice("lost", _("%(actor)s marked %(item)s as lost"))
+REASSIGNED = Notice("reassigned", _("%(actor)s reassigned %(item)s to you"))
 SLA_REMINDER = Notice("sla_reminder", _("%(item)s is past its target: please act"))
 SLA_ESCALATION = Notice("sla_escalation", _("%(item)s is overdue and escalated to you"))
 CALLBACK_DUE = Notice("callback_due", _("Time to call the client back about %(item)s"))
+
+# Steps the sender used to hear of: reception is now told of outcomes only (resolved, cancelled,
+# requalified, won, lost), not of every step. No event sends these any more; they stay so that the
+# notifications written before still read.
+RETIRED_NOTICES = {
+    notice.verb: notice
+    for notice in (
+        Notice("claimed", _("%(actor)s took %(item)s in charge")),
+        Notice("waiting_client", _("%(actor)s is waiting for the client on %(item)s")),
+        Notice("accepted", _("%(actor)s accepted %(item)s")),
+    )
+}
+
+# What kind of news each notice is (`workflow.models.NotificationTopic`), apart from who hears it:
+# to the sender every notice is an outcome, to a manager an escalation (see
+# `workflow.services.notifications.topic_of`); to those who hold the item or its queue, these:
+REMINDER_VERBS = frozenset({SLA_REMINDER.verb, CALLBACK_DUE.verb})
+ACTIVITY_VERBS = frozenset({COMMENTED.verb, CANCELLED.verb})
+# The rest (created, assigned, transferred, reassigned, reopened, handed over) is work landing on
+# someone: given to them, or to their team's queue.
 
 HOLDERS, SENDER, MANAGERS = Audience.HOLDERS, Audience.SENDER, Audience.MANAGERS
 CONTENT = Payload.CONTENT
@@ -43,24 +62,24 @@ CONTENT = Payload.CONTENT
 # Service requests: seen in full by whoever sees the client, so their payloads are never hidden.
 REQUEST_CREATED = declare("workflow.request.created", _("Service request created"),
                           payload=CONTENT, audience=HOLDERS, notice=CREATED, history=(ROUTING,))
-REQUEST_CLAIMED = declare("workflow.request.claimed", _("Service request taken in charge"),
-                          audience=SENDER, notice=CLAIMED, history=(ROUTING,))
+REQUEST_CLAIMED = declare("workflow.request.claimed", _("Service request taken in charge"), history=(ROUTING,))
 REQUEST_ASSIGNED = declare("workflow.request.assigned", _("Service request assigned"),
                            audience=HOLDERS, notice=ASSIGNED, history=(ROUTING,))
 REQUEST_STARTED = declare("workflow.request.started", _("Work started on the service request"))
-REQUEST_WAITING_CLIENT = declare("workflow.request.waiting_client", _("Service request waiting for the client"),
-                                 audience=SENDER, notice=WAITING_CLIENT)
+REQUEST_WAITING_CLIENT = declare("workflow.request.waiting_client", _("Service request waiting for the client"))
 REQUEST_RESOLVED = declare("workflow.request.resolved", _("Service request resolved"),
                            audience=SENDER, notice=RESOLVED)
 REQUEST_REOPENED = declare("workflow.request.reopened", _("Service request reopened"),
                            audience=HOLDERS, notice=REOPENED)
 REQUEST_CLOSED = declare("workflow.request.closed", _("Service request closed"))
+# Its holders stop working on it; its sender hears when someone else cancelled it.
 REQUEST_CANCELLED = declare("workflow.request.cancelled", _("Service request cancelled"),
-                            audience=SENDER, notice=CANCELLED)
+                            audience=Audience.HOLDERS_AND_SENDER, notice=CANCELLED)
 REQUEST_TRANSFERRED = declare("workflow.request.transferred", _("Service request transferred to another team"),
                               audience=HOLDERS, notice=TRANSFERRED, history=(ROUTING,))
+# Comments are a step, not an outcome: the sender reads them on the request's page.
 REQUEST_COMMENTED = declare("workflow.request.commented", _("Comment on the service request"),
-                            payload=CONTENT, audience=Audience.HOLDERS_AND_SENDER, notice=COMMENTED)
+                            payload=CONTENT, audience=HOLDERS, notice=COMMENTED)
 REQUEST_REQUALIFIED = declare("workflow.request.requalified", _("Service request requalified as a lead"),
                               audience=SENDER, notice=REQUALIFIED, history=(BECAME,))
 REQUEST_REPEAT_CONTACT = declare("workflow.request.repeat_contact",
@@ -77,8 +96,7 @@ REQUEST_CALLBACK_REMINDED = declare("workflow.request.callback_reminded", _("Cal
 # where it stands and with whom is the status that its sender and reception may follow.
 LEAD_CREATED = declare("workflow.lead.created", _("Lead created"),
                        payload=CONTENT, audience=HOLDERS, notice=CREATED, history=(ROUTING,))
-LEAD_ACCEPTED = declare("workflow.lead.accepted", _("Lead accepted"),
-                        payload=CONTENT, audience=SENDER, notice=ACCEPTED, history=(POTENTIAL,))
+LEAD_ACCEPTED = declare("workflow.lead.accepted", _("Lead accepted"), payload=CONTENT, history=(POTENTIAL,))
 LEAD_STARTED = declare("workflow.lead.started", _("Lead in progress"))
 LEAD_WON = declare("workflow.lead.won", _("Lead won"), payload=CONTENT, audience=SENDER, notice=WON, history=(AMOUNT,))
 LEAD_LOST = declare("workflow.lead.lost", _("Lead lost"), audience=SENDER, notice=LOST)
@@ -104,11 +122,21 @@ ROUTING_RULE_CREATED = declare("workflow.routing_rule.created", _("Routing rule 
 ROUTING_RULE_UPDATED = declare("workflow.routing_rule.updated", _("Routing rule changed"))
 
 # Handovers (accounts.handover, workflow/handover.py): an item given to a successor, or back to a
-# queue, because its holder moved, left or was switched off, or its team closed.
-HANDED_OVER = Notice("handed_over", _("%(item)s was handed over to you"))
+# queue, because its holder moved, left or was switched off, or its team closed. Its new holder hears
+# who handed it over; when it goes to a queue, the queue's members read it as work in their queue.
+HANDED_OVER = Notice("handed_over", _("%(actor)s handed %(item)s over to you"))
 # fmt: off
 REQUEST_HANDED_OVER = declare("workflow.request.handed_over", _("Service request handed over"),
                               audience=HOLDERS, notice=HANDED_OVER, history=(ROUTING,))
 LEAD_HANDED_OVER = declare("workflow.lead.handed_over", _("Lead handed over"),
                            audience=HOLDERS, notice=HANDED_OVER, history=(ROUTING,))
 # fmt: on
+
+# An item leaves its team's queue when someone takes it or it goes to another team: what its queue was
+# told of it ("new work in my team's queue") is no longer news (see `workflow.services.notifications`).
+# A handover counts: a closing team's queued work goes to its successor team's queue.
+LEAVES_THE_QUEUE = frozenset(
+    {REQUEST_CLAIMED.action, REQUEST_ASSIGNED.action, REQUEST_TRANSFERRED.action, REQUEST_CANCELLED.action,
+     REQUEST_REQUALIFIED.action, REQUEST_HANDED_OVER.action, LEAD_ACCEPTED.action, LEAD_REASSIGNED.action,
+     LEAD_REQUALIFIED.action, LEAD_HANDED_OVER.action}
+)  # fmt: skip

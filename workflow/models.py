@@ -284,19 +284,57 @@ class Comment(models.Model):
         return self.body[:50]
 
 
+class NotificationTopic(models.TextChoices):
+    """What kind of news a notification is for its recipient: what each person chooses to get by e-mail.
+
+    The same event can be two topics: a new request is "given to me" for the person it was routed to
+    and "my team's queue" for each member of the team that must claim it.
+    """
+
+    GIVEN_TO_ME = "given_to_me", _("Work given to me")
+    TEAM_QUEUE = "team_queue", _("New work in my team's queue")
+    REMINDERS = "reminders", _("Reminders on my work")
+    ESCALATIONS = "escalations", _("Overdue work escalated to me")
+    ACTIVITY = "activity", _("Comments and cancellations on my work")
+    OUTCOMES = "outcomes", _("What became of what I sent")
+
+
+# Without a choice of their own, people get by e-mail what asks them to act; the rest stays on the bell.
+EMAILED_BY_DEFAULT = frozenset(
+    {NotificationTopic.GIVEN_TO_ME, NotificationTopic.REMINDERS, NotificationTopic.ESCALATIONS}
+)
+
+
 class Notification(models.Model):
     """One message to one person about one event; `key` makes creating it twice impossible.
 
-    It is also its e-mail's outbox: `emailed_at` is set once the e-mail went, and a worker sending
-    it holds `email_lease_until` meanwhile (see workflow/services/notifications.py).
+    It stores ids, not words: who acted, which item, which trace event. Its text is written when it
+    is read, in the reader's language, naming the client and the item's subject only if the reader
+    may still see them (see workflow/notifications.py).
+
+    It is also its e-mail's outbox: `email_wanted` says whether the recipient asked for this topic by
+    e-mail when it was written, `emailed_at` is set once the e-mail went, and a worker sending it holds
+    `email_lease_until` meanwhile (see workflow/services/notifications.py).
     """
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # No index of its own: the list's index below and the unique (recipient, key) both start with it.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
     key = models.CharField(max_length=120)
     verb = models.CharField(_("what happened"), max_length=60)
     item_kind = models.CharField(max_length=20, choices=ItemKind.choices)
     item_id = models.BigIntegerField()
     client_id = models.BigIntegerField(null=True)
+    # Who did it (None: Relais itself, e.g. an SLA reminder or an item that came in by the web form).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who acted"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    # The trace event it announces, when there is one (SLA steps are traced after their notifications).
+    trace_event_id = models.BigIntegerField(null=True, blank=True)
+    topic = models.CharField(_("topic"), max_length=20, choices=NotificationTopic.choices, blank=True)
+    email_wanted = models.BooleanField(default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
@@ -308,10 +346,45 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key")]
         indexes = [
-            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            # The list, in its display order: one range of the index per page, however many there are.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_list_idx"),
+            # The bell's count and the unread list read only the unread rows.
+            models.Index(
+                fields=["recipient", "-created_at", "-id"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread_idx",
+            ),  # fmt: skip
+            # What a queue was told of an item, settled once the item leaves the queue.
+            models.Index(
+                fields=["item_kind", "item_id"],
+                condition=Q(read_at__isnull=True, topic=NotificationTopic.TEAM_QUEUE),
+                name="notification_queue_news_idx",
+            ),  # fmt: skip
             # The sweep of e-mails left unsent reads only these.
-            models.Index(fields=["created_at"], condition=Q(emailed_at__isnull=True), name="notification_unsent_idx"),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(emailed_at__isnull=True, email_wanted=True),
+                name="notification_unsent_idx",
+            ),  # fmt: skip
         ]
 
     def __str__(self) -> str:
         return f"{self.verb} {self.item_kind}:{self.item_id}"
+
+
+class NotificationPreference(models.Model):
+    """A person's choice to get one topic by e-mail, or not. Without a row, the topic's default applies."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    topic = models.CharField(_("topic"), max_length=20, choices=NotificationTopic.choices)
+    email = models.BooleanField(_("also by e-mail"))
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "topic"], name="notification_preference_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.topic}: {'e-mail' if self.email else 'bell only'}"

@@ -31,6 +31,15 @@
       });
     }
   });
+  // The bell's count polls every ten seconds (templates/workflow/notifications/_bell_count.html), but not
+  // while the tab is hidden: nobody sees it, and a hundred forgotten tabs would still ask. Shown again,
+  // it asks at once.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (document.hidden && event.detail.elt && event.detail.elt.id === "notification-count") event.preventDefault();
+  });
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && window.htmx) window.htmx.trigger(document.body, "relais:bell");
+  });
   document.addEventListener("htmx:responseError", showRequestError);
   document.addEventListener("htmx:sendError", showRequestError);
 })();

@@ -79,17 +79,18 @@ def test_a_routed_lead_notifies_its_salesperson_once_even_if_notified_again(
     assert len(mail.outbox) == 1
 
 
-def test_a_new_queue_item_notifies_the_team_and_a_claim_notifies_the_sender(
+def test_a_new_queue_item_tells_the_team_on_the_bell_and_the_claim_tells_nobody(
     org, wf, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         request = service_request_create(sender=org.reception_a, client_id=org.client_a.pk, category="billing",
                                          subject="Invoice", fields={"invoice_number": "F-9"})  # fmt: skip
-    assert Notification.objects.filter(recipient=org.billing_north, verb="created", item_id=request.pk).exists()
+    note = Notification.objects.get(recipient=org.billing_north, verb="created", item_id=request.pk)
+    assert (note.topic, note.email_wanted) == ("team_queue", False)  # a queue is read, not mailed, by default
+    assert mail.outbox == []
     with django_capture_on_commit_callbacks(execute=True):
         service_request_claim(request_id=request.pk, user=org.billing_north)
-    assert Notification.objects.filter(recipient=org.reception_a, verb="claimed").exists()
-    assert not Notification.objects.filter(recipient=org.billing_north, verb="claimed").exists()  # not the actor
+    assert not Notification.objects.filter(verb="claimed").exists()  # a step: reception hears of outcomes
 
 
 def test_notifications_are_written_with_the_change_and_their_email_leaves_only_after_commit(

@@ -66,5 +66,5 @@ def record(
         client_id=item.client_id,
         payload={**status_payload(item), **(payload or {})},
     )
-    notify(event=event, item=item, key=f"event:{traced.pk}", actor_id=traced.actor_id)
+    notify(event=event, item=item, key=f"event:{traced.pk}", actor_id=traced.actor_id, trace_event_id=traced.pk)
     return traced
