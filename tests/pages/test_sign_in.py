@@ -1,8 +1,12 @@
 import re
+from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.middleware import SlidingSessionMiddleware
 from accounts.models import User
 
 
@@ -123,3 +127,18 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link(client, org, mai
     assert User.objects.get(pk=org.reception_a.pk).check_password(new_password)
     signed_in = client.post(reverse("accounts:login"), {"username": "reception_a", "password": new_password})
     assert signed_in.status_code == 302
+
+
+def test_finding_13_the_bells_poll_does_not_keep_an_idle_session_alive(client, org):
+    """Every open page polls the bell every ten seconds: a tab left open must still be signed out when idle."""
+    client.force_login(org.reception_a)
+    session = client.session
+    session[SlidingSessionMiddleware.KEY] = 0  # refreshed long ago: any activity would push the expiry back
+    session.save()
+    Session.objects.update(expire_date=timezone.now() + timedelta(hours=1))
+
+    assert client.get(reverse("workflow:notification-bell")).status_code == 200
+    assert Session.objects.get().expire_date < timezone.now() + timedelta(hours=1)
+
+    assert client.get(reverse("workflow:notifications")).status_code == 200  # the person opens a page
+    assert Session.objects.get().expire_date > timezone.now() + timedelta(hours=7)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.middleware import not_activity
 from common.pages import BootstrapFormMixin, domain_errors_as_http
 from workflow.models import NotificationTopic
 from workflow.notifications import TOPIC_HELP, describe, email_choices_of, unread_count
@@ -28,10 +29,13 @@ from workflow.services.notifications import (
 PAGE_SIZE = 50
 
 
+@not_activity
 @require_GET
 @login_required
 def bell(request: HttpRequest) -> HttpResponse:
     """The bell's count: one indexed COUNT, asked by every open page every ten seconds (htmx polling).
+
+    A poll is not the person's activity: it does not keep an idle session alive (`not_activity`).
 
     Rendered without the request's context processors: the navigation's rights are not needed here.
     """
