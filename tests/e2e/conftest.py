@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,10 +56,9 @@ def _require_chromium() -> None:
         pytest.skip(message + " CI runs these tests.")
 
 
-@pytest.fixture(scope="session")
-def live_url(tmp_path_factory) -> Iterator[str]:
-    _require_chromium()
-    workdir = tmp_path_factory.mktemp("e2e")
+@contextmanager
+def _demo_server(workdir: Path) -> Iterator[str]:
+    """A server process on a free port over a fresh SQLite file in `workdir`, migrated and seeded."""
     env = _server_env(workdir / "e2e.sqlite3")
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
@@ -87,6 +87,23 @@ def live_url(tmp_path_factory) -> Iterator[str]:
         server.terminate()
         server.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def live_url(tmp_path_factory) -> Iterator[str]:
+    """The demo server the browser tests share: they leave the seeded organisation as it is."""
+    _require_chromium()
+    with _demo_server(tmp_path_factory.mktemp("e2e")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def own_live_url(tmp_path_factory) -> Iterator[str]:
+    """A demo server of the module's own, for tests that change the organisation the others rely on
+    (moving a person, closing a team); a module overrides `live_url` with it."""
+    _require_chromium()
+    with _demo_server(tmp_path_factory.mktemp("e2e-own")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -4,16 +4,25 @@ Antoine Lemaire (sales_lille2) moves from the Lille sales team to Amiens'. The o
 what he holds before anything is done; the admin names Sophie Vandamme (sales_lille) for his leads
 and accounts and confirms. Afterwards his old leads are in Sophie's inbox, and a new lead on one of
 his former accounts, written by reception, lands with Sophie.
+
+The move is for good, and the other browser tests count on the seeded organisation (Antoine in
+Lille, Lille's leads with their owners): this module runs on a demo server of its own.
 """
 
 import os
 import re
 import time
 
+import pytest
 from playwright.sync_api import expect
 
 # Where to keep screenshots of the handover pages, when asked (a folder); none by default.
 SCREENSHOTS = os.environ.get("RELAIS_E2E_SCREENSHOTS", "")
+
+
+@pytest.fixture(scope="module")
+def live_url(own_live_url):
+    return own_live_url
 
 
 def _screenshot(page, name: str) -> None:
