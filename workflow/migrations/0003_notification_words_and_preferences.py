@@ -14,11 +14,17 @@ BATCH = 1000
 
 
 def actors_from_the_trace(apps, schema_editor):
-    """Fill `trace_event_id` and `actor` of the rows written before, from the event their key names."""
+    """Fill `trace_event_id` and `actor` of the rows written before, from the event their key names.
+
+    On the migration's own connection (`migrate --database owner`, see trace/0003): the default one
+    is the application role, which may not exist yet.
+    """
+    db = schema_editor.connection.alias
     Notification = apps.get_model("workflow", "Notification")
     TraceEvent = apps.get_model("trace", "TraceEvent")
     User = apps.get_model(*settings.AUTH_USER_MODEL.split("."))
-    rows = Notification.objects.filter(key__startswith="event:", trace_event_id__isnull=True).order_by("pk")
+    notifications = Notification.objects.using(db)
+    rows = notifications.filter(key__startswith="event:", trace_event_id__isnull=True).order_by("pk")
     last = 0
     while True:
         batch = list(rows.filter(pk__gt=last)[:BATCH])
@@ -26,9 +32,11 @@ def actors_from_the_trace(apps, schema_editor):
             return
         last = batch[-1].pk
         event_ids = {row.pk: int(row.key.split(":", 1)[1]) for row in batch if row.key.split(":", 1)[1].isdigit()}
-        actors = dict(TraceEvent.objects.filter(pk__in=set(event_ids.values())).values_list("pk", "actor_id"))
+        events = TraceEvent.objects.using(db).filter(pk__in=set(event_ids.values()))
+        actors = dict(events.values_list("pk", "actor_id"))
         # The trace keeps ids of people who may be gone; a notification only names someone who exists.
-        people = set(User.objects.filter(pk__in={a for a in actors.values() if a}).values_list("pk", flat=True))
+        known = User.objects.using(db).filter(pk__in={a for a in actors.values() if a})
+        people = set(known.values_list("pk", flat=True))
         changed = []
         for row in batch:
             event_id = event_ids.get(row.pk)
@@ -36,7 +44,7 @@ def actors_from_the_trace(apps, schema_editor):
                 row.trace_event_id = event_id
                 row.actor_id = actors[event_id] if actors[event_id] in people else None
                 changed.append(row)
-        Notification.objects.bulk_update(changed, ["trace_event_id", "actor"])
+        notifications.bulk_update(changed, ["trace_event_id", "actor"])
 
 
 class Migration(migrations.Migration):
