@@ -11,31 +11,46 @@ from accounts.models import Agency, User
 from common.pages import DATETIME_LOCAL, BootstrapFormMixin, DateTimeLocalField
 from crm.models import Channel, ClientStatus, Contact, Direction, Segment
 
+# Choices grouped by agency: [(agency name, [(person id, name), ...]), ...]
+OwnerGroups = list[tuple[str, list[tuple[int, str]]]]
+
 
 class ClientForm(BootstrapFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     legal_id = forms.CharField(label=_("Company legal id"), max_length=20, required=False,
-                               help_text=_("SIREN or SIRET."))  # fmt: skip
+                               help_text=_("SIREN (9 digits) or SIRET (14 digits)."))  # fmt: skip
     segment = forms.ChoiceField(label=_("Segment"), choices=Segment.choices)
     status = forms.ChoiceField(label=_("Status"), choices=ClientStatus.choices, initial=ClientStatus.ACTIVE)
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
-    account_owner = forms.ModelChoiceField(label=_("Account owner"), queryset=User.objects.none(), required=False)
+    account_owner = forms.TypedChoiceField(label=_("Account owner"), coerce=int, empty_value=None, required=False,
+                                           help_text=_("A salesperson covering the client's agency."))  # fmt: skip
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
+    # The version the form was filled from: a save over someone else's meanwhile is refused (409).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
-    def __init__(self, *args, agencies: QuerySet[Agency], owners: QuerySet[User], **kwargs) -> None:
+    def __init__(self, *args, agencies: QuerySet[Agency], owner_groups: OwnerGroups | None, **kwargs) -> None:
+        """`owner_groups` None: the person may not name account owners, and the field is not there."""
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
-        self.fields["account_owner"].queryset = owners
+        if owner_groups is None:
+            del self.fields["account_owner"]
+        else:
+            self.fields["account_owner"].choices = [("", _("No account owner")), *owner_groups]
 
     def service_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.fields}
+        data = {name: self.cleaned_data[name] for name in self.fields}
+        if "account_owner" in data:
+            owner_id = data["account_owner"]
+            data["account_owner"] = User.objects.filter(pk=owner_id).first() if owner_id else None
+        return data
 
 
 class ClientCreateForm(ClientForm):
+    version = None
     confirm = forms.BooleanField(
         label=_("Create anyway: this is not one of the clients above"), required=False, initial=False
     )
@@ -53,6 +68,7 @@ class ContactForm(BootstrapFormMixin, forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     is_primary = forms.BooleanField(label=_("Main contact"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     @classmethod
     def initial_from(cls, contact: Contact) -> dict:
