@@ -9,13 +9,33 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, User
 from common.pages import DATETIME_LOCAL, BootstrapFormMixin, DateTimeLocalField
-from crm.models import Channel, ClientStatus, Contact, Direction, Segment
+from crm.identifiers import display_phone
+from crm.models import Channel, Client, ClientStatus, Contact, Direction, Segment
 
 # Choices grouped by agency: [(agency name, [(person id, name), ...]), ...]
 OwnerGroups = list[tuple[str, list[tuple[int, str]]]]
 
 
-class ClientForm(BootstrapFormMixin, forms.Form):
+class EditFormMixin:
+    """An edit form that knows what the person changed: each field carries its value as opened.
+
+    So that after a 409 (someone else saved meanwhile) the page can show exactly what this person
+    typed, and nothing else, next to the record as now saved.
+    """
+
+    def __init__(self, *args, track_changes: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if track_changes:
+            for name, field in self.fields.items():  # type: ignore[attr-defined]
+                field.show_hidden_initial = name != "version"
+
+    def typed_changes(self) -> list[tuple[str, object]]:
+        """(label, value) of each field the person changed from the form as opened."""
+        return [(self.fields[name].label, self.cleaned_data.get(name))  # type: ignore[attr-defined]
+                for name in self.changed_data if name != "version"]  # type: ignore[attr-defined]  # fmt: skip
+
+
+class ClientForm(EditFormMixin, BootstrapFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     legal_id = forms.CharField(label=_("Company legal id"), max_length=20, required=False,
                                help_text=_("SIREN (9 digits) or SIRET (14 digits)."))  # fmt: skip
@@ -49,6 +69,14 @@ class ClientForm(BootstrapFormMixin, forms.Form):
         return data
 
 
+def client_initial(client: Client) -> dict:
+    """The edit form's values for a client: its fields, the owner's id, the number as people write it."""
+    initial = {name: getattr(client, name) for name in ClientForm.base_fields if name != "account_owner"}
+    initial["account_owner"] = client.account_owner_id
+    initial["phone"] = display_phone(client.phone)
+    return initial
+
+
 class ClientCreateForm(ClientForm):
     version = None
     confirm = forms.BooleanField(
@@ -61,7 +89,7 @@ class ClientCreateForm(ClientForm):
         return data
 
 
-class ContactForm(BootstrapFormMixin, forms.Form):
+class ContactForm(EditFormMixin, BootstrapFormMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     role = forms.CharField(label=_("Role"), max_length=100, required=False)
@@ -72,7 +100,9 @@ class ContactForm(BootstrapFormMixin, forms.Form):
 
     @classmethod
     def initial_from(cls, contact: Contact) -> dict:
-        return {name: getattr(contact, name) for name in cls.base_fields}
+        initial = {name: getattr(contact, name) for name in cls.base_fields}
+        initial["phone"] = display_phone(contact.phone)
+        return initial
 
 
 class InteractionForm(BootstrapFormMixin, forms.Form):

@@ -18,7 +18,7 @@ from accounts.models import Agency, User
 from common.errors import Conflict, InvalidInput
 from common.pages import domain_errors_as_http, form_add_invalid_input
 from crm import selectors, services
-from crm.forms import ClientCreateForm, ClientForm, ContactForm, InteractionForm, OwnerGroups
+from crm.forms import ClientCreateForm, ClientForm, ContactForm, InteractionForm, OwnerGroups, client_initial
 from crm.models import Client
 
 TIMELINE_PAGE_SIZE = 50
@@ -150,12 +150,6 @@ def _owner_groups(user: User, agencies, *, client: Client | None = None) -> Owne
     return groups
 
 
-def _unsaved(form, record) -> list[tuple[str, object]]:
-    """What the person typed that differs from the saved record: shown after a 409, so nothing is lost."""
-    return [(form.fields[name].label, value) for name, value in form.cleaned_data.items()
-            if name not in ("version", "confirm") and getattr(record, name, value) != value]  # fmt: skip
-
-
 def _duplicate_context(user: User, error: Conflict) -> dict:
     """The candidates of a refused creation as the page shows them: the clients the person may open,
     and the agencies of the others (with whom to ask) — the service already left out their data."""
@@ -217,7 +211,7 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
     context: dict = {"client": client, "unsaved": []}
     status = 200
     if request.method == "POST":
-        form = ClientForm(request.POST, agencies=agencies, owner_groups=owner_groups)
+        form = ClientForm(request.POST, agencies=agencies, owner_groups=owner_groups, track_changes=True)
         status = 400
         if form.is_valid():
             try:
@@ -230,7 +224,7 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
                 if "version" in error.extra:
                     # Saved meanwhile by someone else: show the saved record, and what this person typed.
                     client = selectors.client_get_for_user(user=request.user, client_id=client.pk)
-                    context.update(client=client, unsaved=_unsaved(form, client))
+                    context.update(client=client, unsaved=form.typed_changes())
                     form = _client_form_for(client, agencies, owner_groups)
                 else:
                     context.update(_duplicate_context(request.user, error))
@@ -243,9 +237,8 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 def _client_form_for(client: Client, agencies, owner_groups: OwnerGroups | None) -> ClientForm:
-    initial = {name: getattr(client, name) for name in ClientForm.base_fields if name != "account_owner"}
-    initial["account_owner"] = client.account_owner_id
-    return ClientForm(initial=initial, agencies=agencies, owner_groups=owner_groups)
+    return ClientForm(initial=client_initial(client), agencies=agencies, owner_groups=owner_groups,
+                      track_changes=True)  # fmt: skip
 
 
 @require_http_methods(["GET", "POST"])
@@ -264,7 +257,7 @@ def contact_form(request: HttpRequest, client_id: int, contact_id: int | None = 
     status = 200
     unsaved: list = []
     if request.method == "POST":
-        form = ContactForm(request.POST)
+        form = ContactForm(request.POST, track_changes=contact is not None)
         status = 400
         if form.is_valid():
             try:
@@ -281,12 +274,13 @@ def contact_form(request: HttpRequest, client_id: int, contact_id: int | None = 
                 contact = client.contacts.filter(pk=contact.pk).first()
                 if contact is None:  # erased meanwhile
                     raise Http404() from None
-                unsaved = _unsaved(form, contact)
-                form = ContactForm(initial=ContactForm.initial_from(contact))
+                unsaved = form.typed_changes()
+                form = ContactForm(initial=ContactForm.initial_from(contact), track_changes=True)
             else:
                 messages.success(request, _("Contact saved."))
                 return redirect("crm:client_detail", client_id=client.pk)
     else:
-        form = ContactForm(initial=ContactForm.initial_from(contact) if contact else None)
+        form = ContactForm(initial=ContactForm.initial_from(contact) if contact else None,
+                           track_changes=contact is not None)  # fmt: skip
     context = {"form": form, "client": client, "contact": contact, "unsaved": unsaved}
     return render(request, "crm/contacts/form.html", context, status=status)
