@@ -84,7 +84,8 @@ def _same_identifier_matches(*, phone: str, email: str, legal_id: str, exclude_i
             if normalise_phone(own_phone) == digits:
                 matches.setdefault(pk, set()).add("phone")
     if email:
-        for pk in others.filter(email__iexact=email).values_list("pk", flat=True)[:MAX_CANDIDATES]:
+        # Stored lowercased (crm.identifiers, and migration 0003 for older rows): an indexed equality.
+        for pk in others.filter(email=email).values_list("pk", flat=True)[:MAX_CANDIDATES]:
             matches.setdefault(pk, set()).add("email")
     if legal_id:
         siren = siren_of(legal_id)
