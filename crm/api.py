@@ -128,6 +128,16 @@ class StaleVersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text=gettext_lazy("The current version."))
 
 
+class ClientEditConflictSerializer(serializers.Serializer):
+    """A PATCH refused: made from a stale `version`, or giving the client another client's identifier."""
+
+    detail = serializers.CharField()
+    version = serializers.IntegerField(required=False, help_text=gettext_lazy("The current version (stale edit)."))
+    confirmable = serializers.BooleanField(required=False)
+    candidates = DuplicateCandidateSerializer(many=True, required=False)
+    elsewhere = DuplicateElsewhereSerializer(many=True, required=False)
+
+
 class ClientFilter(filters.FilterSet):
     agency = IdFilter(field_name="agency_id")
     account_owner = IdFilter(field_name="account_owner_id")
