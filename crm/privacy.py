@@ -37,6 +37,15 @@ STRUCK_OUT = "***"
 MIN_LAST_NAME_ALONE = 3
 
 
+def may_handle_personal_data(*, user: User, agency_id: int) -> bool:
+    """Who exports and erases the personal data of a client's contacts: the agency's managers, admins."""
+    return (
+        user is rights.SYSTEM
+        or rights.is_org_admin(user)
+        or rights.has_agency_perm(user, rights.MANAGE_UNIT, agency_id)
+    )
+
+
 def _contact_for_privacy(*, actor: User, contact_id: int | str) -> Contact:
     """The contact, if the actor may hand out or erase its data: admins and the agency's managers.
 
@@ -48,8 +57,7 @@ def _contact_for_privacy(*, actor: User, contact_id: int | str) -> Contact:
             raise NotFound()
     else:
         contact = contact_get_for_user(user=actor, contact_id=contact_id)
-        agency_id = contact.client.agency_id
-        if not (rights.is_org_admin(actor) or rights.has_agency_perm(actor, rights.MANAGE_UNIT, agency_id)):
+        if not may_handle_personal_data(user=actor, agency_id=contact.client.agency_id):
             raise PermissionDenied(
                 _("Only a manager of the client's agency or an administrator handles personal data.")
             )

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,7 +17,7 @@ from accounts import rights
 from accounts.models import Agency, User
 from common.errors import Conflict, InvalidInput
 from common.pages import domain_errors_as_http, form_add_invalid_input
-from crm import selectors, services
+from crm import privacy, selectors, services
 from crm.forms import ClientCreateForm, ClientForm, ContactForm, InteractionForm, OwnerGroups, client_initial
 from crm.models import Client
 
@@ -282,5 +282,37 @@ def contact_form(request: HttpRequest, client_id: int, contact_id: int | None = 
     else:
         form = ContactForm(initial=ContactForm.initial_from(contact) if contact else None,
                            track_changes=contact is not None)  # fmt: skip
-    context = {"form": form, "client": client, "contact": contact, "unsaved": unsaved}
+    context = {"form": form, "client": client, "contact": contact, "unsaved": unsaved,
+               "personal_data": contact is not None and privacy.may_handle_personal_data(
+                   user=request.user, agency_id=client.agency_id)}  # fmt: skip
     return render(request, "crm/contacts/form.html", context, status=status)
+
+
+@require_GET
+@login_required
+@domain_errors_as_http
+def contact_export(request: HttpRequest, client_id: int, contact_id: int) -> HttpResponse:
+    """Everything held about the contact person, as a JSON file (managers of the agency, admins)."""
+    client = selectors.client_get_for_user(user=request.user, client_id=client_id)
+    if not client.contacts.filter(pk=contact_id).exists():
+        raise Http404()
+    data = privacy.contact_export(actor=request.user, contact_id=contact_id)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="contact-{contact_id}.json"'
+    return response
+
+
+@require_POST
+@login_required
+@domain_errors_as_http
+def contact_erase(request: HttpRequest, client_id: int, contact_id: int) -> HttpResponse:
+    """Erase the contact person (the form asks for confirmation), then back to the client."""
+    client = selectors.client_get_for_user(user=request.user, client_id=client_id)
+    if not client.contacts.filter(pk=contact_id).exists():
+        raise Http404()
+    if request.POST.get("confirm") != "true":
+        messages.error(request, _("Tick the confirmation to erase this person."))
+        return redirect("crm:contact_edit", client_id=client.pk, contact_id=contact_id)
+    privacy.contact_erase(actor=request.user, contact_id=contact_id)
+    messages.success(request, _("The contact's personal data was erased."))
+    return redirect("crm:client_detail", client_id=client.pk)

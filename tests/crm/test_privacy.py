@@ -109,3 +109,27 @@ def test_the_commands_export_and_erase_as_the_organisation(org, jeanne, tmp_path
 def test_the_organisation_erases_through_the_service_as_system(org, jeanne):
     contact_erase(actor=SYSTEM, contact_id=jeanne.pk)
     assert not Contact.objects.filter(pk=jeanne.pk).exists()
+
+
+def test_a_manager_exports_and_erases_from_the_contact_page(org, jeanne, page_as):
+    edit = reverse("crm:contact_edit", args=[org.client_a.pk, jeanne.pk])
+    export = reverse("crm:contact_export", args=[org.client_a.pk, jeanne.pk])
+    erase = reverse("crm:contact_erase", args=[org.client_a.pk, jeanne.pk])
+    assert export not in page_as(org.reception_a).get(edit).content.decode()
+    assert page_as(org.reception_a).get(export).status_code == 403
+    assert page_as(org.reception_a).post(erase, {"confirm": "true"}).status_code == 403
+    assert page_as(org.reception_b).get(export).status_code == 404
+
+    manager = page_as(org.manager_a)
+    assert export in manager.get(edit).content.decode()
+    downloaded = manager.get(export)
+    assert downloaded.status_code == 200
+    assert json.loads(downloaded.content)["contact"]["last_name"] == "Moreau-Petit"
+    assert manager.post(erase).url == edit  # not confirmed: back to the contact, nothing erased
+    assert Contact.objects.filter(pk=jeanne.pk).exists()
+
+    done = manager.post(erase, {"confirm": "true"})
+
+    assert done.url == reverse("crm:client_detail", args=[org.client_a.pk])
+    assert not Contact.objects.filter(pk=jeanne.pk).exists()
+    _nothing_of_her_in(manager.get(done.url).content.decode())
