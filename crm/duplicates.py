@@ -126,9 +126,10 @@ def client_duplicates(*, user: User, name: str = "", phone: str = "", email: str
     """
     same = _same_identifier_matches(phone=phone, email=email, legal_id=legal_id, exclude_id=exclude_id)
     alike = _look_alikes(user=user, name=name, phone=phone, legal_id=legal_id, exclude_id=exclude_id)
-    for pk in same:
-        # A contact's number that is also the client's own is the client's.
-        alike.get(pk, set()).discard("contact_phone")
+    for pk, kinds in same.items():
+        # A number or legal id that is the client's own says more than a contact's or an establishment's.
+        alike.get(pk, set()).difference_update({"contact_phone"} if "phone" in kinds else set())
+        alike.get(pk, set()).difference_update({"company"} if "legal_id" in kinds else set())
     found = {pk: set(kinds) for pk, kinds in alike.items() if kinds}
     for pk, kinds in same.items():
         found.setdefault(pk, set()).update(kinds)

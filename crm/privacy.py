@@ -61,7 +61,7 @@ def _contact_for_privacy(*, actor: User, contact_id: int | str) -> Contact:
             raise PermissionDenied(
                 _("Only a manager of the client's agency or an administrator handles personal data.")
             )
-    return Contact.objects.select_for_update().select_related("client__agency").get(pk=contact.pk)
+    return Contact.objects.select_for_update(of=("self",)).select_related("client__agency").get(pk=contact.pk)
 
 
 def _events_about(contact: Contact):

@@ -67,8 +67,15 @@ def _clean_identifiers(data: dict[str, Any], errors: dict[str, str]) -> None:
                 errors[field] = str(error)
 
 
+@transaction.atomic(savepoint=False)
 def client_refresh_search(*, client: Client) -> None:
-    """Rebuild the client's search columns from it and its contacts."""
+    """Rebuild the client's search columns from it and its contacts, in the caller's transaction if any.
+
+    The client row is locked first (FOR NO KEY UPDATE: adding a contact elsewhere still may), so two
+    contacts added at once are both read by whichever refresh comes second: otherwise each would
+    write columns built without the other's contact.
+    """
+    Client.objects.select_for_update(no_key=True).filter(pk=client.pk).values_list("pk").first()
     contacts = list(client.contacts.all())
     names = [client.name] + [f"{c.first_name} {c.last_name}" for c in contacts]
     phones = [client.phone] + [c.phone for c in contacts]
@@ -257,7 +264,7 @@ def client_update(*, actor: User, client_id: int, version: int | None = None, **
     if unknown:
         raise InvalidInput({field: _("Unknown field.") for field in sorted(unknown)})
     # Locked before anything is compared: two edits of one client are applied one after the other.
-    client = Client.objects.select_for_update().select_related("agency").get(pk=client_id)
+    client = Client.objects.select_for_update(no_key=True, of=("self",)).select_related("agency").get(pk=client_id)
     if not rights.has_agency_perm(actor, rights.EDIT_CLIENTS, client.agency_id):
         raise PermissionDenied(_("You cannot edit this client."))
     if version is not None and version != client.version:
@@ -348,7 +355,7 @@ def _contact_of(*, actor: User, contact_id: int) -> Contact:
     if client_id is None:
         raise NotFound()
     client_get_for_user(user=actor, client_id=client_id)
-    return Contact.objects.select_for_update().select_related("client").get(pk=contact_id)
+    return Contact.objects.select_for_update(of=("self",)).select_related("client").get(pk=contact_id)
 
 
 @transaction.atomic

@@ -181,3 +181,14 @@ def test_twenty_parallel_creations_of_one_name_make_one_record_and_nineteen_look
     assert [type(result) for _index, result in outcomes].count(Client) == 1
     assert all(result.extra["confirmable"] for _index, result in outcomes if isinstance(result, Conflict))
     assert Client.objects.filter(name="Fromagerie Leclerc").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_contacts_added_at_once_are_all_found_by_search(org):
+    outcomes = _all_at_once(_editors(org), lambda index, actor: contact_create(
+        actor=actor, client_id=org.client_a.pk, last_name=f"Personne{index}", phone=f"06 11 22 33 {index:02d}"))  # fmt: skip
+
+    assert all(isinstance(result, Contact) for _index, result in outcomes)
+    row = Client.objects.get(pk=org.client_a.pk)
+    assert all(f"06112233{index:02d}" in row.search_phones.split() for index in range(ACTORS))
+    assert all(f"personne{index}" in row.search_names.split() for index in range(ACTORS))
