@@ -475,7 +475,7 @@ PRODUCT_FIELDS = ("code", "name", "family", "complexity", "direct_sale_channels"
 
 
 def _clean_product_data(*, data: dict[str, Any], product_id: int | None = None) -> None:
-    errors: dict[str, str] = {}
+    errors = _nul_errors(data)
     unknown = set(data) - set(PRODUCT_FIELDS)
     for field in sorted(unknown):
         errors[field] = _("Unknown field.")

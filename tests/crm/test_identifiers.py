@@ -87,3 +87,18 @@ def test_a_contacts_phone_is_checked_and_stored_in_e164(org):
     contact = contact_create(actor=org.reception_a, client_id=org.client_a.pk, last_name="Moreau",
                              phone="06 11 22 33 44", email="J.Moreau@Example.fr")  # fmt: skip
     assert (contact.phone, contact.email) == ("+33611223344", "j.moreau@example.fr")
+
+
+def test_finding_08_a_nul_byte_in_any_crm_text_is_refused_naming_the_field(org):
+    from crm.services import interaction_log, product_create
+
+    with pytest.raises(InvalidInput) as refused:
+        contact_create(actor=org.reception_a, client_id=org.client_a.pk, last_name="Moreau", role="Gé\x00rante")
+    assert "role" in refused.value.fields
+    with pytest.raises(InvalidInput) as refused:
+        interaction_log(actor=org.reception_a, client_id=org.client_a.pk, channel="visit", direction="inbound",
+                        subject="Visite", notes="\x00")  # fmt: skip
+    assert "notes" in refused.value.fields
+    with pytest.raises(InvalidInput) as refused:
+        product_create(actor=org.admin, code="p1", name="Forfait\x00", family="mobile", complexity="basic")
+    assert "name" in refused.value.fields
