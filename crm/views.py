@@ -288,14 +288,20 @@ def contact_form(request: HttpRequest, client_id: int, contact_id: int | None = 
     return render(request, "crm/contacts/form.html", context, status=status)
 
 
+def _contacts_client(request: HttpRequest, client_id: int, contact_id: int) -> Client:
+    """The client, if the person sees it and the contact is one of its own; else 404."""
+    client = selectors.client_get_for_user(user=request.user, client_id=client_id)
+    if not client.contacts.filter(pk=contact_id).exists():
+        raise Http404()
+    return client
+
+
 @require_GET
 @login_required
 @domain_errors_as_http
 def contact_export(request: HttpRequest, client_id: int, contact_id: int) -> HttpResponse:
     """Everything held about the contact person, as a JSON file (managers of the agency, admins)."""
-    client = selectors.client_get_for_user(user=request.user, client_id=client_id)
-    if not client.contacts.filter(pk=contact_id).exists():
-        raise Http404()
+    _contacts_client(request, client_id, contact_id)
     data = privacy.contact_export(actor=request.user, contact_id=contact_id)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="contact-{contact_id}.json"'
@@ -307,9 +313,7 @@ def contact_export(request: HttpRequest, client_id: int, contact_id: int) -> Htt
 @domain_errors_as_http
 def contact_erase(request: HttpRequest, client_id: int, contact_id: int) -> HttpResponse:
     """Erase the contact person (the form asks for confirmation), then back to the client."""
-    client = selectors.client_get_for_user(user=request.user, client_id=client_id)
-    if not client.contacts.filter(pk=contact_id).exists():
-        raise Http404()
+    client = _contacts_client(request, client_id, contact_id)
     if request.POST.get("confirm") != "true":
         messages.error(request, _("Tick the confirmation to erase this person."))
         return redirect("crm:contact_edit", client_id=client.pk, contact_id=contact_id)
