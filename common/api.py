@@ -46,9 +46,31 @@ def validated(serializer_class: type[serializers.Serializer], request: Request, 
 
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(filters.NumberFilter):
-    """A filter on an id: an integer, so `?client=1.5` is a 400 rather than a database error."""
+    """A filter on an id: an integer, so `?client=1.5` is a 400 rather than a database error.
+
+    Bounded to what an id column holds: a larger number reached SQLite as an OverflowError (500).
+    """
 
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
+class DateTimeField(serializers.DateTimeField):
+    """DRF's date-time field, with a date near year 1 or 9999 answered 400 on the field, not 500.
+
+    A naive `0001-01-01T00:00` made aware in Europe/Paris lies in year 0 once converted to UTC, and
+    DRF's own check of the result overflows (OverflowError) instead of failing the field.
+    """
+
+    def enforce_timezone(self, value):
+        try:
+            return super().enforce_timezone(value)
+        except OverflowError:
+            self.fail("overflow")
 
 
 class ErrorSerializer(serializers.Serializer):

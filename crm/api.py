@@ -17,9 +17,9 @@ from rest_framework.response import Response
 
 from accounts.models import Agency, User
 from accounts.permissions import OrgAdminWritesOthersRead
-from common.api import ErrorSerializer, IdFilter, validated
+from common.api import DateTimeField, ErrorSerializer, IdFilter, validated
 from common.errors import InvalidInput
-from crm import selectors, services
+from crm import privacy, selectors, services
 from crm.models import Channel, Client, ClientStatus, Complexity, Contact, Direction, Interaction, Product, Segment
 
 # --- Clients --------------------------------------------------------------------------------------------
@@ -36,7 +36,12 @@ class ClientSerializer(serializers.ModelSerializer):
         model = Client
         fields = ["id", "name", "legal_id", "segment", "status", "agency", "agency_name", "account_owner",
                   "account_owner_name", "phone", "email", "address", "postcode", "city", "completeness",
-                  "created_at", "updated_at"]  # fmt: skip
+                  "created_at", "updated_at", "version"]  # fmt: skip
+        extra_kwargs = {
+            "phone": {"help_text": gettext_lazy("In E.164, e.g. +33320123456.")},
+            "legal_id": {"help_text": gettext_lazy("SIREN (9 digits) or SIRET (14 digits), digits only.")},
+            "version": {"help_text": gettext_lazy("Bumped by every change; send it back with an edit (PATCH).")},
+        }
 
     def get_account_owner_name(self, client: Client) -> str | None:
         return str(client.account_owner) if client.account_owner else None
@@ -46,24 +51,46 @@ class ClientSerializer(serializers.ModelSerializer):
         return selectors.client_completeness(client=client, contact_count=getattr(client, "contact_count", None))
 
 
+VERSION_HELP = gettext_lazy(
+    "The `version` the edit was made from (as read). If the record changed since, nothing is written and "
+    "the answer is 409 with the current `version`. Without it, only the fields sent are written."
+)
+PHONE_HELP = gettext_lazy("Any usual form (03 20 12 34 56, +33 3 20 12 34 56); stored in E.164.")
+
+
 class ClientUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    legal_id = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    legal_id = serializers.CharField(max_length=20, required=False, allow_blank=True,
+                                     help_text=gettext_lazy("SIREN or SIRET, check digit verified."))  # fmt: skip
     segment = serializers.ChoiceField(choices=Segment.choices, required=False)
     status = serializers.ChoiceField(choices=ClientStatus.choices, required=False)
     agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
-    account_owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
-    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    account_owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "A salesperson covering the client's agency (400 otherwise). Only a manager of the agency or an "
+            "administrator may set or change it (403 otherwise)."
+        ),
+    )
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True, help_text=PHONE_HELP)
     email = serializers.EmailField(required=False, allow_blank=True)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    postcode = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    postcode = serializers.CharField(max_length=10, required=False, allow_blank=True,
+                                     help_text=gettext_lazy("French postcode: five digits."))  # fmt: skip
     city = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1, help_text=VERSION_HELP)
 
 
 class ClientCreateSerializer(ClientUpdateSerializer):
+    version = None
     confirm = serializers.BooleanField(
         default=False,
-        help_text=gettext_lazy("Create the client even though it looks like an existing one (after a 409)."),
+        help_text=gettext_lazy(
+            "Create the client even though it looks like an existing one (after a 409 whose `confirmable` is "
+            "true). A phone, e-mail or SIREN/SIRET already held by a client cannot be confirmed."
+        ),
     )
 
 
@@ -72,11 +99,43 @@ class DuplicateCandidateSerializer(serializers.Serializer):
     name = serializers.CharField()
     phone = serializers.CharField()
     agency = serializers.IntegerField()
+    agency_name = serializers.CharField()
+    matched_on = serializers.ListField(
+        child=serializers.ChoiceField(choices=["phone", "email", "legal_id", "name", "contact_phone", "company"])
+    )
+
+
+class DuplicateElsewhereSerializer(serializers.Serializer):
+    agency = serializers.IntegerField()
+    agency_name = serializers.CharField()
+    managers = serializers.ListField(child=serializers.CharField(), help_text=gettext_lazy("Who to ask there."))
+    matched_on = serializers.ListField(child=serializers.ChoiceField(choices=["phone", "email", "legal_id"]))
 
 
 class ClientConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
-    candidates = DuplicateCandidateSerializer(many=True)
+    confirmable = serializers.BooleanField(
+        help_text=gettext_lazy("Whether sending again with `confirm: true` creates it (look-alikes only).")
+    )
+    candidates = DuplicateCandidateSerializer(many=True, help_text=gettext_lazy("Clients the caller may open."))
+    elsewhere = DuplicateElsewhereSerializer(
+        many=True, help_text=gettext_lazy("Clients out of the caller's scope, told by their agency only.")
+    )
+
+
+class StaleVersionSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    version = serializers.IntegerField(help_text=gettext_lazy("The current version."))
+
+
+class ClientEditConflictSerializer(serializers.Serializer):
+    """A PATCH refused: made from a stale `version`, or giving the client another client's identifier."""
+
+    detail = serializers.CharField()
+    version = serializers.IntegerField(required=False, help_text=gettext_lazy("The current version (stale edit)."))
+    confirmable = serializers.BooleanField(required=False)
+    candidates = DuplicateCandidateSerializer(many=True, required=False)
+    elsewhere = DuplicateElsewhereSerializer(many=True, required=False)
 
 
 class ClientFilter(filters.FilterSet):
@@ -143,15 +202,28 @@ class ClientViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=ClientCreateSerializer,
-        responses={201: ClientSerializer, 400: ErrorSerializer, 409: ClientConflictSerializer},
-        description="A client that looks like one the caller can already see answers 409 with the "
-        "`candidates`; send the same body with `confirm: true` to create it anyway.",
+        responses={201: ClientSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 409: ClientConflictSerializer},
+        description="One client per company: a phone, e-mail or SIREN/SIRET already held by a client anywhere "
+        "answers 409 (clients out of the caller's scope are named by their agency only, in `elsewhere`). A "
+        "client that only looks like one the caller can see (near name) answers 409 with `confirmable: true`; "
+        "send the same body with `confirm: true` to create it anyway.",
     )
     def create(self, request: Request) -> Response:
         client = services.client_create(actor=request.user, **validated(ClientCreateSerializer, request))
         return Response(ClientSerializer(client).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ClientUpdateSerializer, responses={200: ClientSerializer, 400: ErrorSerializer})
+    @extend_schema(
+        request=ClientUpdateSerializer,
+        responses={
+            200: ClientSerializer,
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+            409: StaleVersionSerializer,
+        },  # fmt: skip
+        description="Writes only the fields sent, under a row lock. A stale `version` answers 409; so does a "
+        "phone, e-mail or SIREN/SIRET already held by another client (with `candidates` and `elsewhere`).",
+    )
     def partial_update(self, request: Request, pk: int) -> Response:
         data = validated(ClientUpdateSerializer, request, partial=True)
         client = services.client_update(actor=request.user, client_id=pk, **data)
@@ -187,20 +259,70 @@ class ClientViewSet(viewsets.GenericViewSet):
 class ContactSerializer(serializers.ModelSerializer):
     class Meta:
         model = Contact
-        fields = ["id", "client", "first_name", "last_name", "role", "phone", "email", "is_primary"]
+        fields = ["id", "client", "first_name", "last_name", "role", "phone", "email", "is_primary", "version"]
 
 
 class ContactUpdateSerializer(serializers.Serializer):
     first_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=100)
     role = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True, help_text=PHONE_HELP)
     email = serializers.EmailField(required=False, allow_blank=True)
     is_primary = serializers.BooleanField(required=False)
+    version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1, help_text=VERSION_HELP)
 
 
 class ContactCreateSerializer(ContactUpdateSerializer):
-    client = serializers.IntegerField()
+    version = None
+    client = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class ExportedContactSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    role = serializers.CharField()
+    phone = serializers.CharField()
+    email = serializers.CharField()
+    is_primary = serializers.BooleanField()
+
+
+class ExportedClientSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    agency = serializers.CharField()
+
+
+class ExportedInteractionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    occurred_at = serializers.DateTimeField()
+    channel = serializers.CharField()
+    direction = serializers.CharField()
+    subject = serializers.CharField()
+    notes = serializers.CharField()
+    logged_by = serializers.CharField(allow_null=True)
+
+
+class ExportedEventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    action = serializers.CharField()
+    at = serializers.DateTimeField()
+    actor = serializers.IntegerField(allow_null=True)
+
+
+class ContactExportSerializer(serializers.Serializer):
+    exported_at = serializers.DateTimeField()
+    contact = ExportedContactSerializer()
+    client = ExportedClientSerializer()
+    interactions = ExportedInteractionSerializer(many=True, help_text=gettext_lazy("Contacts logged with them."))
+    trace = ExportedEventSerializer(many=True, help_text=gettext_lazy("Trace events about them (ids only)."))
+
+
+class ContactErasedSerializer(serializers.Serializer):
+    erased = serializers.IntegerField(help_text=gettext_lazy("The erased contact's id."))
+    texts_struck = serializers.IntegerField(
+        help_text=gettext_lazy("Timeline entries whose subject or notes named them, now struck out.")
+    )
 
 
 class ContactFilter(filters.FilterSet):
@@ -236,12 +358,37 @@ class ContactViewSet(viewsets.GenericViewSet):
         contact = services.contact_create(actor=request.user, client_id=data.pop("client"), **data)
         return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ContactUpdateSerializer, responses={200: ContactSerializer, 400: ErrorSerializer})
+    @extend_schema(
+        request=ContactUpdateSerializer,
+        responses={
+            200: ContactSerializer,
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+            409: StaleVersionSerializer,
+        },  # fmt: skip
+        description="Writes only the fields sent, under a row lock; a stale `version` answers 409.",
+    )
     def partial_update(self, request: Request, pk: int) -> Response:
         contact = selectors.contact_get_for_user(user=request.user, contact_id=pk)
         data = validated(ContactUpdateSerializer, request, partial=True)
         contact = services.contact_update(actor=request.user, contact_id=contact.pk, **data)
         return Response(ContactSerializer(contact).data)
+
+    @extend_schema(responses={200: ContactExportSerializer, 403: ErrorSerializer, 404: ErrorSerializer})
+    @action(detail=True, filter_backends=[], pagination_class=None)
+    def export(self, request: Request, pk: int) -> Response:
+        """Everything held about this contact person (GDPR access). Admins and managers of the client's
+        agency; others who see the client get 403, the rest 404. The hand-out is traced."""
+        return Response(privacy.contact_export(actor=request.user, contact_id=pk))
+
+    @extend_schema(request=None, responses={200: ContactErasedSerializer, 403: ErrorSerializer, 404: ErrorSerializer})
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def erase(self, request: Request, pk: int) -> Response:
+        """Erase this contact person (GDPR): the contact is deleted, their name, e-mail and numbers struck
+        out of the client's timeline, the search rebuilt; traced by id. Same callers as `export/`."""
+        texts_struck = privacy.contact_erase(actor=request.user, contact_id=pk)
+        return Response({"erased": pk, "texts_struck": texts_struck})
 
 
 # --- Interactions ---------------------------------------------------------------------------------------
@@ -263,10 +410,16 @@ class InteractionCreateSerializer(serializers.Serializer):
     client = serializers.IntegerField()
     contact = serializers.IntegerField(required=False, allow_null=True)
     channel = serializers.ChoiceField(choices=Channel.choices)
-    direction = serializers.ChoiceField(choices=Direction.choices)
+    direction = serializers.ChoiceField(
+        choices=Direction.choices,
+        help_text=gettext_lazy("A call's is its channel's: inbound_call is inbound, outbound_call outbound."),
+    )
     subject = serializers.CharField(max_length=200)
     notes = serializers.CharField(required=False, allow_blank=True)
-    occurred_at = serializers.DateTimeField(required=False, help_text=gettext_lazy("Default: now."))
+    occurred_at = DateTimeField(
+        required=False,
+        help_text=gettext_lazy("Default: now. Not before 2000-01-01, nor more than five minutes ahead of now."),
+    )
 
 
 class InteractionFilter(filters.FilterSet):

@@ -1,5 +1,6 @@
 """The shared client record: clients, their contacts, the timeline of interactions, products."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -44,6 +45,8 @@ class Client(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Bumped by every change: an edit made from an older version is refused (409), not silently lost.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # Search columns over the client and its contacts, kept by `crm.services` (see crm.search):
     # names lowercased without accents, phones as national digits, e-mails lowercased.
     search_names = models.TextField(editable=False, default="")
@@ -72,6 +75,7 @@ class Contact(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
     is_primary = models.BooleanField(_("main contact"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["-is_primary", "last_name", "first_name"]
@@ -95,6 +99,12 @@ class Channel(models.TextChoices):
 class Direction(models.TextChoices):
     INBOUND = "inbound", _("Inbound")
     OUTBOUND = "outbound", _("Outbound")
+
+
+# No contact is logged before this instant (a sanity floor: the product's history starts well after it).
+# Held by the service and by a database constraint, so that no door can store a date that the pages
+# cannot show (year 1 once broke every read of a timeline).
+EARLIEST_INTERACTION = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class Interaction(models.Model):
@@ -127,6 +137,11 @@ class Interaction(models.Model):
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")
         indexes = [models.Index(fields=["client", "-occurred_at"], name="interaction_client_time_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(occurred_at__gte=EARLIEST_INTERACTION), name="interaction_occurred_at_sane"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.subject

@@ -6,10 +6,11 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Case, Count, F, FloatField, Func, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
+from django.utils.translation import gettext as _
 
 from accounts import rights
-from accounts.models import TeamKind, User
-from common.errors import NotFound
+from accounts.models import User
+from common.errors import InvalidInput, NotFound
 from crm.models import (
     Client,
     ClientGroupObjectPermission,
@@ -70,7 +71,10 @@ class SearchTerms:
 
 
 def parse_search(q: str) -> SearchTerms:
+    """What a search box's text asks for; InvalidInput (400 naming `q`) for text nobody can type."""
     q = (q or "").strip()
+    if "\x00" in q:
+        raise InvalidInput({"q": _("The search text cannot contain a NUL character.")})
     phone = normalise_phone(q) if sum(ch.isdigit() for ch in q) >= 6 and not q.count("@") else ""
     return SearchTerms(text=normalise_text(q), phone=phone, email=q.lower() if "@" in q else "")
 
@@ -185,8 +189,20 @@ def clients_with_list_data(*, clients: QuerySet[Client]) -> QuerySet[Client]:
     )
 
 
-def account_owner_choices(*, current_owner_id: int | None = None) -> QuerySet[User]:
-    """Salespeople in a team now: account owners are the clients' named salespeople (DESIGN.md section 1)."""
-    in_sales = Q(is_active=True, memberships__ended_at__isnull=True, memberships__team__kind=TeamKind.SALES)
-    keep_current = Q(pk=current_owner_id) if current_owner_id else Q(pk__in=[])
-    return User.objects.filter(in_sales | keep_current).distinct().order_by("last_name", "first_name", "username")
+def can_set_account_owner(*, user: User, agency_id: int) -> bool:
+    """Who names a client's account owner: a manager of the client's agency, or an administrator."""
+    return (
+        user is rights.SYSTEM
+        or rights.is_org_admin(user)
+        or rights.has_agency_perm(user, rights.MANAGE_UNIT, agency_id)
+    )
+
+
+def account_owner_eligible(*, person: User, agency_id: int) -> bool:
+    """An account owner is a salesperson covering the client's agency: someone who works its leads."""
+    return rights.people_holding(perm=rights.WORK_LEADS, agency_id=agency_id).filter(pk=person.pk).exists()
+
+
+def account_owner_choices(*, agency_ids: list[int]) -> dict[int, list[User]]:
+    """The people who may own the accounts of each agency, in name order: two queries for any number."""
+    return rights.people_holding_by_agency(perm=rights.WORK_LEADS, agency_ids=agency_ids)

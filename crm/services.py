@@ -1,4 +1,9 @@
-"""Every write to the client record. Each checks the caller's rights, then writes and traces."""
+"""Every write to the client record. Each checks the caller's rights, then writes and traces.
+
+Edits lock the row they change (`SELECT … FOR UPDATE`), write only the fields that changed and bump the
+row's `version`; an edit that names the version it was made from is refused (409) when the row moved
+on since, so two people editing one record never lose each other's changes in silence.
+"""
 
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -7,12 +12,15 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import rights
 from accounts.models import Agency, Team, User
 from common.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from crm import events
+from crm import events, identifiers
+from crm.duplicates import Duplicates, client_duplicates, lock_client_identities
 from crm.models import (
+    EARLIEST_INTERACTION,
     Channel,
     Client,
     ClientStatus,
@@ -23,18 +31,51 @@ from crm.models import (
     Product,
     Segment,
 )
-from crm.search import normalise_phone, normalise_text, strict_word_similarity
-from crm.selectors import client_get_for_user, clients_visible
+from crm.search import normalise_phone, normalise_text
+from crm.selectors import account_owner_eligible, can_set_account_owner, client_get_for_user
 from trace.services import org_chain, trace_append
 
 CLIENT_FIELDS = ("name", "legal_id", "segment", "status", "agency", "account_owner", "phone", "email",
                  "address", "postcode", "city")  # fmt: skip
 CONTACT_FIELDS = ("first_name", "last_name", "role", "phone", "email", "is_primary")
-DUPLICATE_NAME_SIMILARITY = 0.6
+SEARCHED_FIELDS = ("name", "phone", "email")
+# How far ahead of the server's clock a contact may be dated: the author's clock may run a little fast.
+INTERACTION_CLOCK_SKEW = timedelta(minutes=5)
+# A call has a direction by its channel; the other channels go both ways (a visit, an e-mail, a letter).
+CHANNEL_DIRECTION = {Channel.INBOUND_CALL: Direction.INBOUND, Channel.OUTBOUND_CALL: Direction.OUTBOUND}
+
+_CLEANERS = {
+    "phone": identifiers.clean_phone,
+    "legal_id": identifiers.clean_legal_id,
+    "postcode": identifiers.clean_postcode,
+    "email": identifiers.clean_email,
+}
 
 
+def _nul_errors(data: dict[str, Any]) -> dict[str, str]:
+    return {field: _("This field cannot contain a NUL character.") for field, value in data.items()
+            if identifiers.has_nul(value)}  # fmt: skip
+
+
+def _clean_identifiers(data: dict[str, Any], errors: dict[str, str]) -> None:
+    """Put phone, legal id, postcode and e-mail in their stored form, or name them in `errors`."""
+    for field, clean in _CLEANERS.items():
+        if field in data and field not in errors:
+            try:
+                data[field] = clean(data[field] or "")
+            except ValueError as error:
+                errors[field] = str(error)
+
+
+@transaction.atomic(savepoint=False)
 def client_refresh_search(*, client: Client) -> None:
-    """Rebuild the client's search columns from it and its contacts."""
+    """Rebuild the client's search columns from it and its contacts, in the caller's transaction if any.
+
+    The client row is locked first (FOR NO KEY UPDATE: adding a contact elsewhere still may), so two
+    contacts added at once are both read by whichever refresh comes second: otherwise each would
+    write columns built without the other's contact.
+    """
+    Client.objects.select_for_update(no_key=True).filter(pk=client.pk).values_list("pk").first()
     contacts = list(client.contacts.all())
     names = [client.name] + [f"{c.first_name} {c.last_name}" for c in contacts]
     phones = [client.phone] + [c.phone for c in contacts]
@@ -47,36 +88,18 @@ def client_refresh_search(*, client: Client) -> None:
     )
 
 
-def client_find_duplicates(*, user: User, name: str, phone: str = "", legal_id: str = "",
-                           exclude_id: int | None = None) -> list[Client]:  # fmt: skip
-    """Clients the user can see that look like the one described: same phone, legal id, or near name."""
-    visible = clients_visible(user=user)
-    if exclude_id:
-        visible = visible.exclude(pk=exclude_id)
-    found: dict[int, Client] = {}
-    digits = normalise_phone(phone)
-    if len(digits) >= 6:
-        for client in visible.filter(search_phones__contains=digits)[:10]:
-            found[client.pk] = client
-    if legal_id:
-        for client in visible.filter(legal_id=legal_id)[:10]:
-            found[client.pk] = client
-    wanted = normalise_text(name)
-    if wanted:
-        # Narrow by the first letters of each word in SQL, then measure in Python.
-        first_word = wanted.split()[0]
-        for client in visible.filter(search_names__contains=first_word[:3])[:200]:
-            if strict_word_similarity(wanted, normalise_text(client.name)) >= DUPLICATE_NAME_SIMILARITY:
-                found[client.pk] = client
-    return sorted(found.values(), key=lambda c: (c.name, c.pk))
-
-
 def _clean_client_data(*, actor: User, data: dict[str, Any]) -> dict[str, Any]:
-    errors: dict[str, str] = {}
-    if "name" in data and not (data["name"] or "").strip():
-        errors["name"] = _("A client needs a name.")
+    """Check and normalise the fields given (in place); InvalidInput naming every wrong one."""
+    errors = _nul_errors(data)
+    if "name" in data and "name" not in errors:
+        data["name"] = (data["name"] or "").strip()
+        if not data["name"]:
+            errors["name"] = _("A client needs a name.")
     if "segment" in data and data["segment"] not in Segment.values:
         errors["segment"] = _("Unknown segment.")
+    if "status" in data and data["status"] not in ClientStatus.values:
+        errors["status"] = _("Unknown status.")
+    _clean_identifiers(data, errors)
     agency = data.get("agency")
     if "agency" in data:
         if not isinstance(agency, Agency):
@@ -91,11 +114,60 @@ def _clean_client_data(*, actor: User, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _check_owner_setting(*, actor: User, agency_id: int, owner: User | None) -> None:
+    """Only a manager of the agency or an admin names the owner (403), and only someone eligible (400)."""
+    if not can_set_account_owner(user=actor, agency_id=agency_id):
+        raise PermissionDenied(_("Only a manager of the client's agency or an administrator sets its account owner."))
+    if owner is not None and not account_owner_eligible(person=owner, agency_id=agency_id):
+        raise InvalidInput({"account_owner": _("Choose a salesperson who covers the client's agency.")})
+
+
+def _trace_owner_change(*, actor: User, client: Client, previous_id: int | None, reason: str) -> None:
+    trace_append(actor=actor, action=events.CLIENT_OWNER_CHANGED, obj=client, client_id=client.pk,
+                 payload={"from": previous_id, "to": client.account_owner_id, "agency": client.agency_id,
+                          "reason": reason, "version": client.version})  # fmt: skip
+
+
+_WHAT_MATCHED = {"phone": gettext_lazy("phone number"), "email": gettext_lazy("e-mail address"),
+                 "legal_id": gettext_lazy("SIREN/SIRET")}  # fmt: skip
+
+
+def _duplicate_conflict(duplicates: Duplicates) -> Conflict:
+    """The 409 for a would-be twin: the clients the person may open, and only the agency of the others."""
+    matched = sorted({kind for c in duplicates.candidates for kind in c.matched_on if kind in _WHAT_MATCHED}
+                     | {kind for e in duplicates.elsewhere for kind in e.matched_on})  # fmt: skip
+    if duplicates.same_identifier:
+        parts = [_("A client with the same %(what)s already exists: there is one client per company.")
+                 % {"what": ", ".join(str(_WHAT_MATCHED[kind]) for kind in matched)}]  # fmt: skip
+        for place in duplicates.elsewhere:
+            if place.managers:
+                parts.append(_("It is filed at the agency %(agency)s: ask %(managers)s to share it with you.")
+                             % {"agency": place.agency.name, "managers": ", ".join(place.managers)})  # fmt: skip
+            else:
+                parts.append(_("It is filed at the agency %(agency)s: ask its managers to share it with you.")
+                             % {"agency": place.agency.name})  # fmt: skip
+        message = " ".join(parts)
+    else:
+        message = _("This client looks like an existing one. Check the candidates, or confirm to create it anyway.")
+    return Conflict(
+        message,
+        confirmable=not duplicates.same_identifier,
+        candidates=[{"id": c.client.pk, "name": c.client.name, "phone": c.client.phone, "agency": c.client.agency_id,
+                     "agency_name": c.client.agency.name, "matched_on": list(c.matched_on)}
+                    for c in duplicates.candidates],
+        elsewhere=[{"agency": e.agency.pk, "agency_name": e.agency.name, "managers": list(e.managers),
+                    "matched_on": list(e.matched_on)} for e in duplicates.elsewhere],
+    )  # fmt: skip
+
+
 @transaction.atomic
 def client_create(*, actor: User, confirm: bool = False, **data: Any) -> Client:
-    """Create a client; if it looks like one the user can already see, answer the candidates first.
+    """Create a client, unless it would be a second record of a company already held.
 
-    Raises Conflict with `candidates` unless `confirm` is true.
+    Raises Conflict (409) when its phone, e-mail or legal id is already a client's, anywhere (whatever
+    `confirm` says); and, unless `confirm`, when it looks like a client the actor can see (near name,
+    a contact's number, another establishment). Naming an account owner takes a manager of the agency
+    or an admin (403), and a salesperson covering it (400).
     """
     missing = {field: _("This field is required.") for field in ("name", "agency") if not data.get(field)}
     if missing:
@@ -104,15 +176,13 @@ def client_create(*, actor: User, confirm: bool = False, **data: Any) -> Client:
     if unknown:
         raise InvalidInput({field: _("Unknown field.") for field in sorted(unknown)})
     _clean_client_data(actor=actor, data=data)
-    if not confirm:
-        candidates = client_find_duplicates(
-            user=actor, name=data["name"], phone=data.get("phone", ""), legal_id=data.get("legal_id", "")
-        )
-        if candidates:
-            raise Conflict(
-                _("This client looks like an existing one. Check the candidates, or confirm to create it anyway."),
-                candidates=[{"id": c.pk, "name": c.name, "phone": c.phone, "agency": c.agency_id} for c in candidates],
-            )
+    if data.get("account_owner") is not None:
+        _check_owner_setting(actor=actor, agency_id=data["agency"].pk, owner=data["account_owner"])
+    lock_client_identities()
+    duplicates = client_duplicates(user=actor, name=data["name"], phone=data.get("phone", ""),
+                                   email=data.get("email", ""), legal_id=data.get("legal_id", ""))  # fmt: skip
+    if duplicates.same_identifier or (duplicates and not confirm):
+        raise _duplicate_conflict(duplicates)
     client = Client.objects.create(**data)
     client_refresh_search(client=client)
     trace_append(
@@ -120,7 +190,12 @@ def client_create(*, actor: User, confirm: bool = False, **data: Any) -> Client:
         action=events.CLIENT_CREATED,
         obj=client,
         client_id=client.pk,
-        payload={"agency": client.agency_id, "segment": client.segment, "confirmed_duplicate": confirm},
+        payload={
+            "agency": client.agency_id,
+            "segment": client.segment,
+            "confirmed_duplicate": confirm,
+            "account_owner": client.account_owner_id,
+        },  # fmt: skip
     )
     return client
 
@@ -132,15 +207,22 @@ def client_create_from_channel(
     """A prospect first met through a public channel (web form, inbound e-mail): no person acts.
 
     The caller has already looked for an existing client by e-mail and phone. With `contact_name`
-    (a company writing in), the person becomes the client's main contact.
+    (a company writing in), the person becomes the client's main contact. A number that is not a
+    valid one is not kept (nobody checked it with the writer; the agent who matches the prospect
+    completes the record), so the answer does not depend on what the writer typed.
     """
-    errors: dict[str, str] = {}
+    errors = _nul_errors({"name": name, "email": email, "phone": phone, "contact_name": contact_name})
     if not (name or "").strip():
         errors["name"] = _("A client needs a name.")
     if channel not in Channel.values:
         errors["channel"] = _("Unknown channel.")
     if errors:
         raise InvalidInput(errors)
+    try:
+        phone = identifiers.clean_phone(phone)
+    except ValueError:
+        phone = ""
+    email = identifiers.clean_email(email)
     client = Client.objects.create(
         name=name.strip()[:200], agency=agency, status=ClientStatus.PROSPECT, email=email, phone=phone
     )
@@ -161,38 +243,93 @@ def client_create_from_channel(
     return client
 
 
+def _stale(*, kind: str, current: int) -> Conflict:
+    return Conflict(
+        _("Someone else changed this %(kind)s after you opened it. Reload it and make your change again.")
+        % {"kind": kind},
+        version=current,
+    )
+
+
 @transaction.atomic
-def client_update(*, actor: User, client_id: int, **data: Any) -> Client:
-    client = client_get_for_user(user=actor, client_id=client_id)
-    if not rights.has_agency_perm(actor, rights.EDIT_CLIENTS, client.agency_id):
-        raise PermissionDenied(_("You cannot edit this client."))
+def client_update(*, actor: User, client_id: int, version: int | None = None, **data: Any) -> Client:
+    """Change the fields given; `version` (optional) is the version the change was made from.
+
+    Called with a stale `version`, answers Conflict (409) with the current one. Moving the client to
+    an agency its account owner does not cover removes the owner (traced), unless a manager names a
+    new one in the same change. Identifiers shared with another client answer 409 (see client_create).
+    """
+    client_get_for_user(user=actor, client_id=client_id)
     unknown = set(data) - set(CLIENT_FIELDS)
     if unknown:
         raise InvalidInput({field: _("Unknown field.") for field in sorted(unknown)})
+    # Locked before anything is compared: two edits of one client are applied one after the other.
+    client = Client.objects.select_for_update(no_key=True, of=("self",)).select_related("agency").get(pk=client_id)
+    if not rights.has_agency_perm(actor, rights.EDIT_CLIENTS, client.agency_id):
+        raise PermissionDenied(_("You cannot edit this client."))
+    if version is not None and version != client.version:
+        raise _stale(kind=_("client"), current=client.version)
     _clean_client_data(actor=actor, data=data)
     changed = [field for field, value in data.items() if getattr(client, field) != value]
+    previous_owner_id = client.account_owner_id
+    owner_reason = ""
+    new_agency_id = data["agency"].pk if "agency" in changed else client.agency_id
+    if "account_owner" in changed:
+        _check_owner_setting(actor=actor, agency_id=new_agency_id, owner=data["account_owner"])
+        owner_reason = "set"
+    elif (
+        "agency" in changed
+        and client.account_owner is not None
+        and not account_owner_eligible(person=client.account_owner, agency_id=new_agency_id)
+    ):
+        data["account_owner"] = None
+        changed.append("account_owner")
+        owner_reason = "agency_moved"
+    if not changed:
+        return client
+    new_identifiers = {field: data[field] for field in ("phone", "email", "legal_id") if field in changed}
+    if any(new_identifiers.values()):
+        # Only the identifiers this change writes: a record that already shares one (kept from before
+        # the rule) can still have its other fields edited.
+        lock_client_identities()
+        duplicates = client_duplicates(user=actor, exclude_id=client.pk, **new_identifiers)
+        if duplicates.same_identifier:
+            raise _duplicate_conflict(Duplicates(candidates=[c for c in duplicates.candidates
+                                                             if set(c.matched_on) & set(_WHAT_MATCHED)],
+                                                 elsewhere=duplicates.elsewhere, same_identifier=True))  # fmt: skip
     for field in changed:
         setattr(client, field, data[field])
-    if changed:
-        client.save()
+    client.version += 1
+    client.save(update_fields=[*changed, "version", "updated_at"])
+    if any(field in changed for field in SEARCHED_FIELDS):
         client_refresh_search(client=client)
-        trace_append(
-            actor=actor,
-            action=events.CLIENT_UPDATED,
-            obj=client,
-            client_id=client.pk,
-            payload={"fields": sorted(changed), "agency": client.agency_id},
-        )
+    trace_append(
+        actor=actor,
+        action=events.CLIENT_UPDATED,
+        obj=client,
+        client_id=client.pk,
+        payload={"fields": sorted(changed), "agency": client.agency_id, "version": client.version},
+    )
+    if owner_reason:
+        _trace_owner_change(actor=actor, client=client, previous_id=previous_owner_id, reason=owner_reason)
     return client
 
 
-def _contact_of(*, actor: User, contact_id: int) -> Contact:
-    try:
-        contact = Contact.objects.select_related("client").get(pk=contact_id)
-    except Contact.DoesNotExist:
-        raise NotFound() from None
-    client_get_for_user(user=actor, client_id=contact.client_id)
-    return contact
+def _clean_contact_data(data: dict[str, Any]) -> dict[str, Any]:
+    errors = _nul_errors(data)
+    if "last_name" in data and "last_name" not in errors:
+        data["last_name"] = (data["last_name"] or "").strip()
+        if not data["last_name"]:
+            errors["last_name"] = _("This field is required.")
+    for field in ("phone", "email"):
+        if field in data and field not in errors:
+            try:
+                data[field] = _CLEANERS[field](data[field] or "")
+            except ValueError as error:
+                errors[field] = str(error)
+    if errors:
+        raise InvalidInput(errors)
+    return data
 
 
 @transaction.atomic
@@ -200,9 +337,11 @@ def contact_create(*, actor: User, client_id: int, **data: Any) -> Contact:
     client = client_get_for_user(user=actor, client_id=client_id)
     if not rights.has_agency_perm(actor, rights.EDIT_CLIENTS, client.agency_id):
         raise PermissionDenied(_("You cannot edit this client's contacts."))
-    if not (data.get("last_name") or "").strip():
+    data = {k: v for k, v in data.items() if k in CONTACT_FIELDS}
+    if "last_name" not in data:
         raise InvalidInput({"last_name": _("This field is required.")})
-    contact = Contact.objects.create(client=client, **{k: v for k, v in data.items() if k in CONTACT_FIELDS})
+    _clean_contact_data(data)
+    contact = Contact.objects.create(client=client, **data)
     client_refresh_search(client=client)
     trace_append(
         actor=actor, action=events.CONTACT_CREATED, obj=contact, client_id=client.pk, payload={"contact": contact.pk}
@@ -210,26 +349,39 @@ def contact_create(*, actor: User, client_id: int, **data: Any) -> Contact:
     return contact
 
 
+def _contact_of(*, actor: User, contact_id: int) -> Contact:
+    """The contact, locked for the change, if the actor sees its client; else NotFound."""
+    client_id = Contact.objects.filter(pk=contact_id).values_list("client_id", flat=True).first()
+    if client_id is None:
+        raise NotFound()
+    client_get_for_user(user=actor, client_id=client_id)
+    return Contact.objects.select_for_update(of=("self",)).select_related("client").get(pk=contact_id)
+
+
 @transaction.atomic
-def contact_update(*, actor: User, contact_id: int, **data: Any) -> Contact:
+def contact_update(*, actor: User, contact_id: int, version: int | None = None, **data: Any) -> Contact:
+    """Change the contact's fields given; a stale `version` answers Conflict (409), as for clients."""
     contact = _contact_of(actor=actor, contact_id=contact_id)
     if not rights.has_agency_perm(actor, rights.EDIT_CLIENTS, contact.client.agency_id):
         raise PermissionDenied(_("You cannot edit this client's contacts."))
-    if "last_name" in data and not (data["last_name"] or "").strip():
-        raise InvalidInput({"last_name": _("This field is required.")})
-    changed = [f for f, v in data.items() if f in CONTACT_FIELDS and getattr(contact, f) != v]
+    if version is not None and version != contact.version:
+        raise _stale(kind=_("contact"), current=contact.version)
+    data = _clean_contact_data({k: v for k, v in data.items() if k in CONTACT_FIELDS})
+    changed = [f for f, v in data.items() if getattr(contact, f) != v]
+    if not changed:
+        return contact
     for field in changed:
         setattr(contact, field, data[field])
-    if changed:
-        contact.save()
-        client_refresh_search(client=contact.client)
-        trace_append(
-            actor=actor,
-            action=events.CONTACT_UPDATED,
-            obj=contact,
-            client_id=contact.client_id,
-            payload={"fields": sorted(changed)},
-        )
+    contact.version += 1
+    contact.save(update_fields=[*changed, "version"])
+    client_refresh_search(client=contact.client)
+    trace_append(
+        actor=actor,
+        action=events.CONTACT_UPDATED,
+        obj=contact,
+        client_id=contact.client_id,
+        payload={"fields": sorted(changed), "contact": contact.pk, "version": contact.version},
+    )
     return contact
 
 
@@ -239,6 +391,18 @@ def _author_team(actor: User, client: Client) -> Team | None:
         if membership.team.covers(client.agency):
             return membership.team
     return None
+
+
+def _occurred_at_error(occurred_at: datetime) -> str:
+    """Why this date cannot be a contact's, or "" when it can.
+
+    The year is compared first: converting a date near year 1 to another time zone overflows.
+    """
+    if occurred_at.year < EARLIEST_INTERACTION.year or occurred_at < EARLIEST_INTERACTION:
+        return _("A contact cannot be dated before %(date)s.") % {"date": EARLIEST_INTERACTION.date().isoformat()}
+    if occurred_at > timezone.now() + INTERACTION_CLOCK_SKEW:
+        return _("A contact cannot be logged in the future.")
+    return ""
 
 
 @transaction.atomic
@@ -256,7 +420,9 @@ def interaction_log(
 ) -> Interaction:
     """Log a contact with the client on the timeline.
 
-    `check_rights=False` is for channel intake (web form, inbound e-mail), where no person acts.
+    `occurred_at` lies between EARLIEST_INTERACTION and a few minutes from now; a call's direction is
+    its channel's (inbound_call is inbound, outbound_call outbound). `check_rights=False` is for
+    channel intake (web form, inbound e-mail), where no person acts.
     """
     if check_rights:
         client = client_get_for_user(user=actor, client_id=client_id)
@@ -264,16 +430,21 @@ def interaction_log(
             raise PermissionDenied(_("You cannot log contacts for this client."))
     else:
         client = Client.objects.select_related("agency").get(pk=client_id)
-    errors: dict[str, str] = {}
+    errors = _nul_errors({"channel": channel, "direction": direction, "subject": subject, "notes": notes})
     if channel not in Channel.values:
-        errors["channel"] = _("Unknown channel.")
+        errors.setdefault("channel", _("Unknown channel."))
     if direction not in Direction.values:
-        errors["direction"] = _("Unknown direction.")
+        errors.setdefault("direction", _("Unknown direction."))
+    elif CHANNEL_DIRECTION.get(channel, direction) != direction:
+        errors["direction"] = _("A call's direction is its channel's: an inbound call is inbound, an outbound "
+                                "call outbound.")  # fmt: skip
     if not (subject or "").strip():
-        errors["subject"] = _("This field is required.")
+        errors.setdefault("subject", _("This field is required."))
+    elif len(subject.strip()) > Interaction._meta.get_field("subject").max_length:
+        errors.setdefault("subject", _("This text is too long."))
     occurred_at = occurred_at or timezone.now()
-    if occurred_at > timezone.now() + timedelta(minutes=5):
-        errors["occurred_at"] = _("A contact cannot be logged in the future.")
+    if _occurred_at_error(occurred_at):
+        errors["occurred_at"] = _occurred_at_error(occurred_at)
     if contact_id is not None and not client.contacts.filter(pk=contact_id).exists():
         errors["contact"] = _("This contact does not belong to the client.")
     if errors:
@@ -304,7 +475,7 @@ PRODUCT_FIELDS = ("code", "name", "family", "complexity", "direct_sale_channels"
 
 
 def _clean_product_data(*, data: dict[str, Any], product_id: int | None = None) -> None:
-    errors: dict[str, str] = {}
+    errors = _nul_errors(data)
     unknown = set(data) - set(PRODUCT_FIELDS)
     for field in sorted(unknown):
         errors[field] = _("Unknown field.")

@@ -13,4 +13,6 @@ urlpatterns = [
     path("clients/<int:client_id>/interactions/", views.interaction_create, name="interaction_create"),
     path("clients/<int:client_id>/contacts/new/", views.contact_form, name="contact_create"),
     path("clients/<int:client_id>/contacts/<int:contact_id>/edit/", views.contact_form, name="contact_edit"),
+    path("clients/<int:client_id>/contacts/<int:contact_id>/export/", views.contact_export, name="contact_export"),
+    path("clients/<int:client_id>/contacts/<int:contact_id>/erase/", views.contact_erase, name="contact_erase"),
 ]

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from accounts.demo import people_by_kind
 from accounts.models import Agency, TeamKind, User
-from crm import services
+from crm import identifiers, services
 from crm.demo import words
 from crm.demo.state import Demo
 from crm.models import Channel, Client, ClientStatus, Complexity, Holding, Product, Segment
@@ -65,22 +65,25 @@ def seed_clients(demo: Demo) -> None:
     names = _Unique()
     phones = _Unique()
     legal_ids = _Unique()
+    emails = _Unique()
     names.take(normalise_text(SHOWCASE["name"]))
     phones.take(normalise_phone(SHOWCASE["phone"]))
     legal_ids.take(SHOWCASE["legal_id"])
+    emails.take(SHOWCASE["email"])
     for index in range(demo.clients_wanted):
         if index == 0:
             agency = demo.agencies["lille"]
             data = dict(SHOWCASE, account_owner=demo.people["sales_lille"])
         else:
             agency = demo.agencies[_weighted(demo, AGENCY_WEIGHTS)]
-            data = _client_data(demo, agency, names, phones, legal_ids)
+            data = _client_data(demo, agency, names, phones, legal_ids, emails)
         team_people = people_by_kind(demo, agency)
         salespeople = [user for user, _team in team_people[TeamKind.SALES]]
         if index and demo.rng.random() < OWNED_SHARE[data["segment"]]:
             data["account_owner"] = demo.rng.choice(salespeople)
-        # Whoever opened the record: the salesperson for their own account, else the agency's reception.
-        actor = data.get("account_owner") or team_people[TeamKind.RECEPTION][0][0]
+        # Whoever opened the record: the agency's reception, or for a named account its manager (only a
+        # manager of the agency names an account owner).
+        actor = team_people[TeamKind.MANAGEMENT if data.get("account_owner") else TeamKind.RECEPTION][0][0]
         client = services.client_create(actor=actor, confirm=True, agency=agency, **data)
         demo.clients.append(client)
         demo.contacts[client.pk] = _create_contacts(demo, client, actor)
@@ -113,7 +116,7 @@ def _quantity(demo: Demo, client: Client, product: Product) -> int:
             Segment.KEY_ACCOUNT: demo.rng.randint(20, 150)}[client.segment]  # fmt: skip
 
 
-def _client_data(demo: Demo, agency: Agency, names, phones, legal_ids) -> dict:
+def _client_data(demo: Demo, agency: Agency, names, phones, legal_ids, emails) -> dict:
     rng = demo.rng
     local = words.REGIONAL[agency.region.code]
     segment = _weighted(demo, SEGMENT_WEIGHTS)
@@ -128,7 +131,10 @@ def _client_data(demo: Demo, agency: Agency, names, phones, legal_ids) -> dict:
         "segment": segment,
         "status": _weighted(demo, STATUS_WEIGHTS),
         "phone": phones.make(lambda: _phone(demo, area), key=normalise_phone),
-        "email": f"{rng.choice(('contact', 'accueil', 'info', 'compta'))}@{domain}" if rng.random() > 0.08 else "",
+        # One client per company: two companies never share an address (nor a number, nor a SIREN).
+        "email": emails.make(lambda: f"{rng.choice(('contact', 'accueil', 'info', 'compta'))}@{domain}", key=str.lower)
+        if rng.random() > 0.08
+        else "",
         "legal_id": legal_ids.make(lambda: _siren(demo)) if rng.random() > 0.06 else "",
         "address": f"{rng.randint(1, 180)} {rng.choice(words.STREETS + local['streets'])}"
         if rng.random() > 0.04
@@ -158,11 +164,23 @@ def _company_name(demo: Demo, segment: str, local: dict[str, tuple[str, ...]]) -
 def _phone(demo: Demo, area: str) -> str:
     rng = demo.rng
     prefix = rng.choice(("06", "07")) if rng.random() < 0.2 else area
-    digits = "".join(str(rng.randint(0, 9)) for _ in range(10 - len(prefix.replace(" ", ""))))
-    national = f"{prefix.replace(' ', '')}{digits}"
-    pairs = " ".join(national[i : i + 2] for i in range(0, 10, 2))
-    # Half the records were typed from business cards in international form.
-    return f"+33 {pairs[1:]}" if rng.random() < 0.35 else pairs
+    return _typed_number(demo, prefix)
+
+
+def _typed_number(demo: Demo, prefix: str) -> str:
+    """A dialable French number starting with `prefix`, written as people type them."""
+    rng = demo.rng
+    for _attempt in range(50):
+        digits = "".join(str(rng.randint(0, 9)) for _ in range(10 - len(prefix.replace(" ", ""))))
+        national = f"{prefix.replace(' ', '')}{digits}"
+        try:
+            identifiers.clean_phone(national)
+        except ValueError:
+            continue  # e.g. 07 0x is not allocated to mobiles
+        pairs = " ".join(national[i : i + 2] for i in range(0, 10, 2))
+        # Some records were typed from business cards in international form.
+        return f"+33 {pairs[1:]}" if rng.random() < 0.35 else pairs
+    raise RuntimeError(f"No valid number found after {prefix}.")
 
 
 def _siren(demo: Demo) -> str:
@@ -190,14 +208,14 @@ def _create_contacts(demo: Demo, client: Client, actor: User) -> list[int]:
             people.append(person)
     for position, (first_name, last_name, is_woman) in enumerate(people):
         local = normalise_text(f"{first_name} {last_name}").replace(" ", ".")
-        mobile = f"0{rng.choice('67')} " + " ".join(f"{rng.randint(0, 99):02d}" for _ in range(4))
+        mobile = _typed_number(demo, f"0{rng.choice('67')}")
         contact = services.contact_create(
             actor=actor,
             client_id=client.pk,
             first_name=first_name,
             last_name=last_name,
             role=rng.choice(words.CONTACT_ROLES)[1 if is_woman else 0],
-            phone=(f"+33 {mobile[1:]}" if rng.random() < 0.3 else mobile) if rng.random() > 0.15 else "",
+            phone=mobile if rng.random() > 0.15 else "",
             email=f"{local}@{domain}" if domain else "",
             is_primary=position == 0,
         )

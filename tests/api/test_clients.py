@@ -57,7 +57,7 @@ def test_the_client_record_carries_its_completeness(org, api_as):
 
 def test_a_look_alike_answers_409_with_candidates_until_confirmed(org, api_as):
     client = api_as(org.reception_a)
-    body = {"name": "Boulangerie Dupont", "phone": "0320123456", "agency": org.agency_a.pk}
+    body = {"name": "Boulangerie Dupont", "phone": "0320998877", "agency": org.agency_a.pk}
 
     conflict = client.post("/api/v1/clients/", body, format="json")
     assert conflict.status_code == 409
@@ -150,3 +150,79 @@ def test_a_page_says_where_the_next_one_is(org, api_as):
     assert first["count"] == 30
     assert len(first["results"]) == 25
     assert first["next"].endswith("?page=2")
+
+
+def test_another_agencys_clients_phone_answers_409_naming_only_that_agency_and_creates_nothing(org, api_as):
+    body = {"name": "Carrosserie Nouvelle", "phone": "03 22 98 76 54", "agency": org.agency_a.pk, "confirm": True}
+
+    response = api_as(org.reception_a).post("/api/v1/clients/", body, format="json")
+
+    assert response.status_code == 409
+    answer = response.json()
+    assert answer["confirmable"] is False
+    assert answer["candidates"] == []
+    assert [(place["agency"], place["agency_name"]) for place in answer["elsewhere"]] == [(org.agency_b.pk, "Amiens")]
+    assert "Garage" not in response.content.decode()  # the other client's name, nor its data
+    assert not Client.objects.filter(name="Carrosserie Nouvelle").exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("phone", "abc"), ("legal_id", "123"), ("postcode", "5900"), ("postcode", "ABCDE")]
+)
+def test_finding_08_malformed_identifiers_answer_400_naming_the_field(org, api_as, field, value):
+    client = api_as(org.reception_a)
+    created = client.post("/api/v1/clients/", {"name": "Cordonnerie Lambert", "agency": org.agency_a.pk,
+                                               field: value}, format="json")  # fmt: skip
+    edited = client.patch(f"/api/v1/clients/{org.client_a.pk}/", {field: value}, format="json")
+    for response in (created, edited):
+        assert response.status_code == 400
+        assert field in response.json()
+
+
+def test_identifiers_come_back_normalised(org, api_as):
+    response = api_as(org.reception_a).post("/api/v1/clients/", {"name": "Cordonnerie Lambert",
+                                            "agency": org.agency_a.pk, "phone": "03 20 44 55 66",
+                                            "legal_id": "732 829 320", "email": "Contact@Lambert.FR"},
+                                            format="json")  # fmt: skip
+    assert response.status_code == 201
+    assert {k: response.json()[k] for k in ("phone", "legal_id", "email", "version")} == {
+        "phone": "+33320445566", "legal_id": "732829320", "email": "contact@lambert.fr", "version": 1}  # fmt: skip
+
+
+def test_finding_04_an_edit_from_a_stale_version_answers_409_and_writes_nothing(org, api_as):
+    first, second = api_as(org.reception_a), api_as(org.sales_a2)
+    version = first.get(f"/api/v1/clients/{org.client_a.pk}/").json()["version"]
+
+    saved = first.patch(f"/api/v1/clients/{org.client_a.pk}/", {"city": "Roubaix", "version": version}, format="json")
+    stale = second.patch(f"/api/v1/clients/{org.client_a.pk}/", {"city": "Lille", "version": version}, format="json")
+
+    assert saved.status_code == 200 and saved.json()["version"] == version + 1
+    assert stale.status_code == 409
+    assert stale.json()["version"] == version + 1
+    org.client_a.refresh_from_db()
+    assert (org.client_a.city, org.client_a.version) == ("Roubaix", version + 1)
+    assert TraceEvent.objects.filter(action="crm.client.updated", client_id=org.client_a.pk).count() == 1
+    # Without a version, only the fields sent are written: an edit of another field keeps "Roubaix".
+    assert second.patch(f"/api/v1/clients/{org.client_a.pk}/", {"address": "2 rue Neuve"},
+                        format="json").json()["city"] == "Roubaix"  # fmt: skip
+
+
+@pytest.mark.parametrize("q", ["dupont\x00", "\x00", "03 20\x00 12 34 56"])
+def test_finding_08_a_nul_byte_in_the_search_answers_400_not_500(org, api_as, q):
+    response = api_as(org.reception_a).get("/api/v1/clients/", {"q": q})
+    assert response.status_code == 400
+    assert "q" in response.json()
+
+
+def test_finding_08_nul_bytes_in_a_client_body_answer_400_naming_the_field(org, api_as):
+    response = api_as(org.reception_a).patch(f"/api/v1/clients/{org.client_a.pk}/", {"city": "Li\x00lle"},
+                                             format="json")  # fmt: skip
+    assert response.status_code == 400
+    assert "city" in response.json()
+
+
+@pytest.mark.parametrize("client_id", ["99999999999999999999", "9223372036854775808", "-1"])
+def test_huge_or_negative_ids_are_not_found(org, api_as, client_id):
+    client = api_as(org.reception_a)
+    assert client.get(f"/api/v1/clients/{client_id}/").status_code == 404
+    assert client.get("/api/v1/clients/", {"agency": client_id}).status_code in (200, 400)

@@ -93,3 +93,58 @@ def test_the_interaction_list_costs_the_same_queries_with_5_or_30_entries(org, q
     for _index in range(25):
         InteractionFactory(client=org.client_a, author=UserFactory(), team=org.reception_team_a)
     assert queries_of_list(org.reception_a, "/api/v1/interactions/") == with_five
+
+
+def test_an_outbound_call_marked_inbound_answers_400_naming_direction(org, api_as):
+    response = api_as(org.reception_a).post("/api/v1/interactions/", {"client": org.client_a.pk,
+                                            "channel": "outbound_call", "direction": "inbound", "subject": "Rappel"},
+                                            format="json")  # fmt: skip
+    assert response.status_code == 400
+    assert "direction" in response.json()
+
+
+def test_finding_04_a_contact_edit_from_a_stale_version_answers_409(org, api_as):
+    contact = ContactFactory(client=org.client_a, last_name="Moreau")
+    first, second = api_as(org.reception_a), api_as(org.sales_a)
+    path = f"/api/v1/contacts/{contact.pk}/"
+    assert first.patch(path, {"role": "Gérante", "version": 1}, format="json").json()["version"] == 2
+
+    stale = second.patch(path, {"role": "Comptable", "version": 1}, format="json")
+
+    assert stale.status_code == 409
+    assert stale.json()["version"] == 2
+    contact.refresh_from_db()
+    assert contact.role == "Gérante"
+
+
+def test_finding_08_a_contacts_bad_phone_or_nul_answers_400_naming_the_field(org, api_as):
+    client = api_as(org.reception_a)
+    for body, field in (({"last_name": "Moreau", "phone": "abc"}, "phone"), ({"last_name": "Mo\x00reau"}, "last_name")):
+        response = client.post("/api/v1/contacts/", {"client": org.client_a.pk, **body}, format="json")
+        assert response.status_code == 400
+        assert field in response.json()
+
+
+def test_a_manager_exports_a_contacts_personal_data_and_the_export_is_traced(org, api_as):
+    contact = ContactFactory(client=org.client_a, first_name="Jeanne", last_name="Moreau", email="j@moreau.fr")
+    InteractionFactory(client=org.client_a, contact=contact, subject="Appel de Jeanne Moreau")
+
+    response = api_as(org.manager_a).get(f"/api/v1/contacts/{contact.pk}/export/")
+
+    assert response.status_code == 200
+    exported = response.json()
+    assert exported["contact"]["email"] == "j@moreau.fr"
+    assert [i["subject"] for i in exported["interactions"]] == ["Appel de Jeanne Moreau"]
+    assert TraceEvent.objects.filter(action="crm.contact.exported", object_id=str(contact.pk)).exists()
+
+
+def test_only_managers_and_admins_export_or_erase_and_others_agencies_see_nothing(org, api_as):
+    contact = ContactFactory(client=org.client_a, last_name="Moreau")
+    export, erase = f"/api/v1/contacts/{contact.pk}/export/", f"/api/v1/contacts/{contact.pk}/erase/"
+    assert api_as(org.reception_a).get(export).status_code == 403
+    assert api_as(org.reception_a).post(erase).status_code == 403
+    assert api_as(org.reception_b).get(export).status_code == 404
+    assert api_as(org.reception_b).post(erase).status_code == 404
+    assert api_as(org.admin).get(export).status_code == 200
+    assert api_as(org.admin).post(erase).status_code == 200
+    assert api_as(org.admin).get(export).status_code == 404  # erased: nothing left to export

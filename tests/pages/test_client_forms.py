@@ -109,3 +109,58 @@ def test_a_contact_is_only_edited_through_its_own_client(page_as, org):
     client = page_as(org.reception_a)
     assert client.get(reverse("crm:contact_edit", args=[org.client_a.pk, contact_b.pk])).status_code == 404
     assert client.get(reverse("crm:contact_edit", args=[org.client_b.pk, contact_b.pk])).status_code == 404
+
+
+def test_another_agencys_clients_phone_is_a_409_naming_only_that_agency_and_creates_nothing(page_as, org):
+    response = _create(page_as(org.reception_a), org, name="Carrosserie Nouvelle", phone="+33 3 22 98 76 54",
+                       confirm="true")  # fmt: skip
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Amiens" in page
+    assert "Garage" not in page and "Lef" not in page  # neither the other client's name nor its data
+    assert 'name="confirm"' not in page  # one client per company: confirming cannot create a twin
+    assert not Client.objects.filter(name="Carrosserie Nouvelle").exists()
+
+
+def test_finding_04_saving_a_client_form_opened_before_someone_elses_save_is_a_409(page_as, org):
+    url = reverse("crm:client_edit", args=[org.client_a.pk])
+    first, second = page_as(org.reception_a), page_as(org.sales_a2)
+    opened = {k: v for k, v in first.get(url).context["form"].initial.items() if v is not None}
+    opened["agency"] = org.agency_a.pk
+    assert opened["version"] == 1
+    # As the browser sends it: each field, and its value as opened (the form's hidden initials).
+    as_opened = {f"initial-{name}": value for name, value in opened.items() if name != "version"}
+    second.post(url, {**opened, **as_opened, "city": "Roubaix"})
+
+    response = first.post(url, {**opened, **as_opened, "address": "2 rue Neuve"})
+
+    assert response.status_code == 409
+    org.client_a.refresh_from_db()
+    assert (org.client_a.city, org.client_a.address, org.client_a.version) == ("Roubaix", "", 2)
+    # The form now holds the saved record (and its version), and what was typed is shown, not lost.
+    assert response.context["form"].initial["city"] == "Roubaix"
+    assert response.context["form"].initial["version"] == 2
+    assert [(str(label), value) for label, value in response.context["unsaved"]] == [("Address", "2 rue Neuve")]
+
+
+def test_finding_04_saving_a_contact_form_opened_before_someone_elses_save_is_a_409(page_as, org):
+    contact = Contact.objects.create(client=org.client_a, last_name="Moreau")
+    url = reverse("crm:contact_edit", args=[org.client_a.pk, contact.pk])
+    first, second = page_as(org.reception_a), page_as(org.sales_a2)
+    opened = {k: v for k, v in first.get(url).context["form"].initial.items() if v not in (None, False)}
+    assert second.post(url, {**opened, "role": "Gérante"}).status_code == 302
+
+    response = first.post(url, {**opened, "role": "Comptable"})
+
+    assert response.status_code == 409
+    contact.refresh_from_db()
+    assert contact.role == "Gérante"
+    assert response.context["form"].initial["role"] == "Gérante"
+
+
+def test_finding_08_a_bad_phone_siren_or_postcode_on_the_form_is_a_400_on_that_field(page_as, org):
+    for field, value in (("phone", "abc"), ("legal_id", "123"), ("postcode", "5900")):
+        response = _create(page_as(org.reception_a), org, name="Cordonnerie Lambert", **{field: value})
+        assert response.status_code == 400
+        assert response.context["form"].errors[field]

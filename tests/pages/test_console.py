@@ -79,3 +79,18 @@ def test_search_results_cost_the_same_queries_for_many_clients(page_as, org, que
     assert many == few
     assert many <= 15
     assert len(client.get(reverse("crm:search_results"), {"q": "boulangerie"}).context["results"]) == 16
+
+
+def test_finding_08_a_nul_byte_in_the_search_is_a_400_page_not_a_500(page_as, org):
+    client = page_as(org.reception_a)
+    assert client.get(reverse("crm:console"), {"q": "dupont\x00"}).status_code == 400
+    assert client.get(reverse("crm:search_results"), {"q": "\x00"}, HTTP_HX_REQUEST="true").status_code == 400
+    # A caller-ID with a NUL is only digits once read: it still finds the caller.
+    response = client.get(reverse("crm:console"), {"phone": "03 20 12 34 56\x00"})
+    assert response.status_code == 302
+
+
+def test_stored_numbers_read_in_national_form(page_as, org):
+    ClientFactory(name="Boucherie Normalisée", agency=org.agency_a, phone="+33320778899")
+    page = page_as(org.reception_a).get(reverse("crm:console"), {"q": "boucherie"}).content.decode()
+    assert "03 20 77 88 99" in page
