@@ -39,10 +39,11 @@ def _legal_id(value):
     return value
 
 
-def _normalise(model, cleaners):
+def _normalise(rows, cleaners):
+    """`rows` is the model's manager on the migration's own connection (see normalise_identifiers)."""
     fields = list(cleaners)
     changed = []
-    for row in model.objects.only("pk", *fields).iterator(chunk_size=BATCH):
+    for row in rows.only("pk", *fields).iterator(chunk_size=BATCH):
         dirty = False
         for field, clean in cleaners.items():
             value = getattr(row, field)
@@ -54,24 +55,31 @@ def _normalise(model, cleaners):
         if dirty:
             changed.append(row)
         if len(changed) >= BATCH:
-            model.objects.bulk_update(changed, fields)
+            rows.bulk_update(changed, fields)
             changed = []
     if changed:
-        model.objects.bulk_update(changed, fields)
+        rows.bulk_update(changed, fields)
 
 
 def normalise_identifiers(apps, schema_editor):
+    # On the migration's own connection (`migrate --database owner`, see trace/0003): the default one
+    # is the application role, which may not exist yet.
+    db = schema_editor.connection.alias
+
     def email(value):
         return value.strip().lower()
 
-    _normalise(apps.get_model("crm", "Client"), {"phone": _phone, "legal_id": _legal_id, "email": email})
-    _normalise(apps.get_model("crm", "Contact"), {"phone": _phone, "email": email})
+    clients = apps.get_model("crm", "Client").objects.using(db)
+    _normalise(clients, {"phone": _phone, "legal_id": _legal_id, "email": email})
+    _normalise(apps.get_model("crm", "Contact").objects.using(db), {"phone": _phone, "email": email})
 
 
 def date_contacts_before_2000_when_logged(apps, schema_editor):
     # One UPDATE, no read: such a row cannot even be read back into Python on PostgreSQL (year 0 in UTC).
     Interaction = apps.get_model("crm", "Interaction")
-    Interaction.objects.filter(occurred_at__lt=EARLIEST_INTERACTION).update(occurred_at=F("created_at"))
+    Interaction.objects.using(schema_editor.connection.alias).filter(occurred_at__lt=EARLIEST_INTERACTION).update(
+        occurred_at=F("created_at")
+    )
 
 
 class Migration(migrations.Migration):
