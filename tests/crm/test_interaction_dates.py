@@ -4,6 +4,7 @@ breaks the client page, its timeline or the interaction list for everyone."""
 
 import importlib
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
@@ -97,7 +98,9 @@ def test_finding_08_year_one_interaction_stored_before_is_dated_when_logged_and_
                                                                                                  api_as):  # fmt: skip
     _store_year_one_row_as_before_the_fix(org)
 
-    MIGRATION.date_contacts_before_2000_when_logged(apps, None)
+    # The migration writes on its schema editor's connection (`migrate --database owner` in production):
+    # the default one here, all the function reads of the editor.
+    MIGRATION.date_contacts_before_2000_when_logged(apps, SimpleNamespace(connection=connection))
 
     stored = Interaction.objects.get()
     assert stored.occurred_at == stored.created_at
