@@ -22,5 +22,5 @@ INTERACTION_LOGGED = declare("crm.interaction.logged", _("Contact logged"))
 PRODUCT_CREATED = declare("crm.product.created", _("Product created"))
 PRODUCT_UPDATED = declare("crm.product.updated", _("Product changed"))
 # An account given to a successor (or to nobody) when its owner moved, left or was switched off; the
-# payload names the former and the new owner (none: no owner).
+# payload is an owner change's (`from`, `to`: none for no owner, `agency`, `reason: handover`, `version`).
 CLIENT_ACCOUNT_HANDED_OVER = declare("crm.client.account_handed_over", _("Account handed over"))

@@ -13,9 +13,8 @@ from accounts import rights
 from accounts.handover import Contributor, register
 from accounts.models import Agency, User
 from accounts.rights import Coverage
-from crm import events
 from crm.models import Client
-from trace.services import trace_append
+from crm.services import client_accounts_hand_over
 
 
 def accounts_held(person: User, coverage: Coverage):
@@ -45,21 +44,9 @@ def successor_candidates(held):
 
 
 def hand_over_accounts(*, actor, person: User, held, successor: User | None) -> int:
-    """Give each account to the successor (or to nobody), traced on the client's chain. Under the
-    caller's transaction; each client row is locked, so a concurrent edit of the owner waits."""
-    count = 0
-    for client in held.select_for_update().order_by("pk"):
-        client.account_owner = successor
-        client.save(update_fields=["account_owner", "updated_at"])
-        trace_append(
-            actor=actor,
-            action=events.CLIENT_ACCOUNT_HANDED_OVER,
-            obj=client,
-            client_id=client.pk,
-            payload={"from": person.pk, "to": successor.pk if successor is not None else None},
-        )
-        count += 1
-    return count
+    """Give each account to the successor (or to nobody) through the client record's own service, so the
+    owner rules, the version and the trace are those of any owner change (`crm.services`)."""
+    return client_accounts_hand_over(actor=actor, owner=person, clients=held, successor=successor)
 
 
 register(

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -313,6 +314,32 @@ def client_update(*, actor: User, client_id: int, version: int | None = None, **
     if owner_reason:
         _trace_owner_change(actor=actor, client=client, previous_id=previous_owner_id, reason=owner_reason)
     return client
+
+
+@transaction.atomic
+def client_accounts_hand_over(*, actor: User, owner: User, clients: QuerySet[Client], successor: User | None) -> int:
+    """Give the accounts `owner` holds among `clients` to `successor` (None: no owner): a handover's part
+    (`crm.handover`), under the organisation's transaction.
+
+    The rules of any owner change apply: an administrator or a manager of each agency names the owner
+    (403), someone covering the agency (400; the handover's plan has refused such a successor before).
+    Each client's version is bumped, so an edit page opened before the handover is refused (409)
+    instead of putting the former owner back. Traced on each client's chain as
+    `crm.client.account_handed_over`, with the payload of an owner change. Returns how many.
+    """
+    for agency_id in sorted(set(clients.values_list("agency_id", flat=True))):
+        _check_owner_setting(actor=actor, agency_id=agency_id, owner=successor)
+    count = 0
+    # Locked as client_update locks, so a concurrent edit of one of these clients waits for the handover.
+    for client in clients.filter(account_owner=owner).select_for_update(no_key=True, of=("self",)).order_by("pk"):
+        client.account_owner = successor
+        client.version += 1
+        client.save(update_fields=["account_owner", "version", "updated_at"])
+        trace_append(actor=actor, action=events.CLIENT_ACCOUNT_HANDED_OVER, obj=client, client_id=client.pk,
+                     payload={"from": owner.pk, "to": client.account_owner_id, "agency": client.agency_id,
+                              "reason": "handover", "version": client.version})  # fmt: skip
+        count += 1
+    return count
 
 
 def _clean_contact_data(data: dict[str, Any]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from accounts.services import (
 )
 from common.errors import Conflict, InvalidInput
 from crm.models import Client
+from crm.services import client_update
 from tests.factories import ClientFactory, make_member, make_team
 from trace.models import TraceEvent
 from workflow.models import Category, Lead, LeadStatus, RequestStatus, ServiceRequest
@@ -227,3 +228,21 @@ def test_an_owner_of_clients_in_two_agencies_hands_over_only_those_they_leave(or
                     successors={"accounts": org.sales_a2})  # fmt: skip
     assert Client.objects.get(pk=amiens_client.pk).account_owner == keeper
     assert Client.objects.get(pk=lille_client.pk).account_owner == org.sales_a2
+
+
+def test_a_handed_over_account_is_an_owner_change_so_an_edit_opened_before_it_is_refused(org, sales_b_team):
+    # The manager opened Boulangerie Dupont's edit page (version 1, Sophie its owner) before the move.
+    opened_at = Client.objects.get(pk=org.client_a.pk).version
+
+    person_reassign(actor=org.admin, membership_id=_membership(org.sales_a).pk, to_team=sales_b_team,
+                    successors={"accounts": org.sales_a2})  # fmt: skip
+
+    client = Client.objects.get(pk=org.client_a.pk)
+    assert (client.account_owner, client.version) == (org.sales_a2, opened_at + 1)
+    event = TraceEvent.objects.get(action="crm.client.account_handed_over", client_id=client.pk)
+    assert event.payload == {"from": org.sales_a.pk, "to": org.sales_a2.pk, "agency": org.agency_a.pk,
+                             "reason": "handover", "version": client.version}  # fmt: skip
+    # Saving the page as it was would put Sophie back as the owner: refused, nothing written.
+    with pytest.raises(Conflict):
+        client_update(actor=org.manager_a, client_id=client.pk, version=opened_at, account_owner=org.sales_a)
+    assert Client.objects.get(pk=client.pk).account_owner == org.sales_a2
