@@ -102,3 +102,5 @@ CATEGORY_CREATED = declare("workflow.category.created", _("Category created"))
 CATEGORY_UPDATED = declare("workflow.category.updated", _("Category changed"))
 ROUTING_RULE_CREATED = declare("workflow.routing_rule.created", _("Routing rule created"))
 ROUTING_RULE_UPDATED = declare("workflow.routing_rule.updated", _("Routing rule changed"))
+# An agency's business hours, on the agency's organisation chain.
+AGENCY_CALENDAR_UPDATED = declare("workflow.agency_calendar.updated", _("Business hours changed"))

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from accounts import rights
-from accounts.models import Team, User
+from accounts.models import Agency, Team, TeamScope, User
 from common.errors import NotFound
 from workflow.due import annotate_due
 from workflow.models import (
@@ -269,3 +269,22 @@ def lead_reassign_candidates(*, agency_ids: Iterable[int]) -> dict[int, list[Use
 def lead_ids_status_visible(*, user: User, lead_ids: Iterable[int]) -> frozenset[int]:
     """Which of these leads the user may follow the status of (one query)."""
     return _ids_among(leads_status_visible(user=user), lead_ids)
+
+
+def covering(agency: Agency) -> Q:
+    """Teams whose scope takes in the agency: its own, its region's, the national ones."""
+    return (
+        Q(scope=TeamScope.AGENCY, agency_id=agency.pk)
+        | Q(scope=TeamScope.REGION, region_id=agency.region_id)
+        | Q(scope=TeamScope.NATIONAL)
+    )
+
+
+def transfer_targets(*, request: ServiceRequest, category: Category | None = None) -> QuerySet[Team]:
+    """Where a request may be transferred: active teams that handle its category and cover its client's agency.
+
+    `category` is the one the transfer gives it, when it changes. The request's own team is not a target.
+    """
+    category = category or request.category
+    teams = Team.objects.filter(covering(request.client.agency), is_active=True, kind__in=category.handling_team_kinds)
+    return teams.exclude(pk=request.team_id).order_by("name", "pk")

@@ -8,8 +8,9 @@ from workflow.services import service_request_create
 
 
 def _billing_request(org, subject="Invoice too high", **overrides):
+    # Several per client: each confirmed as a matter of its own (one open matter per category, issue 8).
     data = {"sender": org.reception_a, "client_id": org.client_a.pk, "category": "billing", "subject": subject,
-            "fields": {"invoice_number": "F-2026-001"}}  # fmt: skip
+            "fields": {"invoice_number": "F-2026-001"}, "confirm": True, "reason": "Another invoice"}  # fmt: skip
     return service_request_create(**{**data, **overrides})
 
 
