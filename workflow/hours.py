@@ -29,6 +29,12 @@ DEFAULT_OPENING_HOURS: dict[str, list[list[str]]] = {
 WEEKDAYS = tuple(Weekday.values)  # Monday first, as `date.weekday()` counts
 HOLIDAY_COUNTRY = "FR"
 HOLIDAY_SUBDIVISIONS = tuple(holidays.France.subdivisions)
+# As the holidays package names them (in French), for the administrator's choice list.
+_ALIASES = holidays.France.subdivisions_aliases  # name or abbreviation -> code
+HOLIDAY_SUBDIVISION_NAMES = tuple(
+    (code, max((name for name, aliased in _ALIASES.items() if aliased == code), key=len, default=code))
+    for code in HOLIDAY_SUBDIVISIONS
+)
 
 # How far a count may walk, whatever the calendar: past it the item is due where the walk stopped.
 # Targets are bounded (`workflow.services.configuration.MAX_TARGET_HOURS`), so only a calendar open
