@@ -86,7 +86,11 @@ def test_the_admin_edits_a_category_and_a_taken_code_is_refused(page_as, org, wf
                              "resolution_hours": "24", "default_team_kind": "after_sales", **_field_rows(line)})  # fmt: skip
     assert saved.status_code == 302
     wf.fault.refresh_from_db()
-    assert (wf.fault.name, wf.fault.required_fields, wf.fault.is_active) == ("Fault on the line", ["line_number"], False)
+    assert (wf.fault.name, wf.fault.required_fields, wf.fault.is_active) == (
+        "Fault on the line",
+        ["line_number"],
+        False,
+    )
 
 
 def test_the_admin_creates_a_rule_that_then_routes_requests(page_as, org, wf):
