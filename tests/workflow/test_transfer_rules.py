@@ -141,3 +141,26 @@ def test_a_member_of_a_team_that_does_not_handle_the_category_is_not_offered_it(
                                               subject="No dial tone")  # fmt: skip
     lead = make_member(team=org.after_sales_team_north, username="after_sales_lead")
     assert services.service_request_transfer_targets(user=lead, request_id=request.pk) == []
+
+
+def test_the_transfer_form_brings_the_new_categorys_fields_and_the_page_transfers_with_them(org, wf, page_as):
+    wf.fault.required_fields = ["line_number"]
+    wf.fault.save()
+    request = _billing_request_for(org, org.client_a)
+    billing = page_as(org.billing_north)
+
+    teams = billing.get(reverse("workflow:request-transfer-teams", args=[request.pk]), {"category": "fault"})
+    assert 'name="field_line_number"' in teams.content.decode() and 'hx-swap-oob="true"' in teams.content.decode()
+    missing = billing.post(reverse("workflow:request-action", args=[request.pk, "transfer"]),
+                           {"category": "fault", "team": org.after_sales_team_north.pk, "reason": "A fault"})  # fmt: skip
+    assert missing.status_code == 400
+    transfer = next(panel for panel in missing.context["panels"] if panel.name == "transfer")
+    assert transfer.open and transfer.form.errors["field_line_number"]
+    moved = billing.post(reverse("workflow:request-action", args=[request.pk, "transfer"]), {
+        "category": "fault", "team": org.after_sales_team_north.pk, "reason": "A fault", "field_line_number": "0320",
+    })  # fmt: skip
+    assert moved.status_code == 302
+    request.refresh_from_db()
+    assert (request.category, request.team, request.fields["line_number"]) == (
+        wf.fault, org.after_sales_team_north, "0320",
+    )  # fmt: skip

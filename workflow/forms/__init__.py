@@ -227,13 +227,15 @@ class AssignForm(WorkflowForm):
         self.fields["assignee"].choices = [("", _("Choose a team member…")), *((m.pk, str(m)) for m in members)]
 
 
-class TransferForm(WorkflowForm):
+class TransferForm(CategoryFieldsMixin, WorkflowForm):
     """To the team that should have had it; the category may be corrected on the way, which changes the teams.
 
     The teams offered are those the service accepts (`transfer_targets`): active, handling the
-    category chosen, covering the client's agency. Choosing another category fetches its teams (htmx).
+    category chosen, covering the client's agency. Choosing another category fetches its teams and
+    its fields (htmx); the values the request already carries stay and count for fields of the same code.
     """
 
+    category_container_id = "transfer-category-fields"
     passed_as_ids = ("team",)
     category = forms.ChoiceField(label=_("Category"), required=False,
                                  help_text=_("Correct it if the request was sent under the wrong one."))  # fmt: skip
@@ -242,19 +244,25 @@ class TransferForm(WorkflowForm):
     reason = _text(_("Why this team"), max_length=200)
 
     def __init__(self, *args, request: Any, **kwargs) -> None:
+        self.request_category = request.category
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = list(Category.objects.filter(is_active=True).order_by("name")
                                                .values_list("code", "name"))  # fmt: skip
         self.fields["category"].initial = request.category.code
-        chosen = self.data.get(self.add_prefix("category")) if self.is_bound else request.category.code
-        category = Category.objects.filter(code=_no_nul(chosen), is_active=True).first() or request.category
+        category = self._selected_category() or request.category
         self.fields["team"].queryset = transfer_targets(request=request, category=category)
+        self.add_category_fields()
         auto_id = self.auto_id if isinstance(self.auto_id, str) else "id_%s"
-        # Another category: its teams replace the team's options.
+        # Another category: its teams replace the team's options, and its fields come along (out of band).
         self.fields["category"].widget.attrs.update({
             "hx-get": reverse("workflow:request-transfer-teams", args=[request.pk]),
             "hx-trigger": "change", "hx-target": f"#{auto_id % 'team'}", "hx-swap": "innerHTML",
         })  # fmt: skip
+
+    def _selected_category(self) -> Category | None:
+        """The category chosen, when it is not the request's own (whose fields the request already carries)."""
+        chosen = super()._selected_category() if self.is_bound else None
+        return None if chosen == self.request_category else chosen
 
 
 class RequestRequalifyForm(WorkflowForm):

@@ -16,7 +16,7 @@ from accounts.models import User
 from common.pages import domain_errors_as_http
 from workflow import forms, services
 from workflow.fields import fields_in_words
-from workflow.kinds import Item
+from workflow.kinds import REQUEST, Item
 from workflow.routing import team_members
 from workflow.views.actions import Action
 
@@ -81,4 +81,8 @@ def transfer_teams(request: HttpRequest, request_id: int) -> HttpResponse:
     if code is not None and "\x00" in code:
         raise BadRequest(_("Unknown category."))
     teams = services.service_request_transfer_targets(user=request.user, request_id=request_id, category=code)
-    return render(request, "workflow/requests/_transfer_teams.html", {"teams": teams})
+    item = REQUEST.get(user=request.user, item_id=request_id)
+    changed = code not in (None, item.category.code)
+    fields = forms.CategoryFieldsForm(initial={"category": code if changed else ""}, id_prefix="transfer")
+    fields.category_container_id = "transfer-category-fields"
+    return render(request, "workflow/requests/_transfer_teams.html", {"teams": teams, "form": fields})
