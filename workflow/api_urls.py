@@ -4,7 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from workflow import api_intake
-from workflow.api.configuration import CategoryViewSet, RoutingRuleViewSet
+from workflow.api.configuration import AgencyCalendarViewSet, CategoryViewSet, RoutingRuleViewSet
 from workflow.api.leads import LeadViewSet
 from workflow.api.notifications import NotificationViewSet
 from workflow.api.requests import ServiceRequestViewSet
@@ -18,6 +18,7 @@ router.register("service-requests", ServiceRequestViewSet, basename="service-req
 router.register("leads", LeadViewSet, basename="lead")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("routing-rules", RoutingRuleViewSet, basename="routing-rule")
+router.register("business-hours", AgencyCalendarViewSet, basename="business-hours")
 router.register("notifications", NotificationViewSet, basename="notification")
 # The trace's API lives with the workflow: redacting lead events needs the workflow's rules, and
 # the trace app imports nothing above itself.

@@ -12,19 +12,46 @@ from accounts.models import TeamKind, User
 from crm.demo.state import Demo
 from crm.models import Client
 from workflow import services
-from workflow.models import Category, RoutingRule
+from workflow.hours import DEFAULT_OPENING_HOURS
+from workflow.models import Category, FieldType, RoutingRule, Weekday
 from workflow.routing import team_covering, team_members
+from workflow.services.configuration import agency_calendar_update
 
+
+def _text(code: str, label_fr: str, label_en: str, *, kind: str = FieldType.TEXT, required: bool = True,
+          options: tuple[tuple[str, str, str], ...] = ()) -> dict:  # fmt: skip
+    return {"code": code, "label_fr": label_fr, "label_en": label_en, "type": kind, "required": required,
+            "options": [{"value": v, "label_fr": fr, "label_en": en} for v, fr, en in options]}  # fmt: skip
+
+
+INVOICE = _text("invoice_number", "Numéro de facture", "Invoice number")
+LINE = _text("line_number", "Numéro de ligne", "Line number")
+SYMPTOM = _text("symptom", "Symptôme", "Symptom", kind=FieldType.CHOICE, required=False, options=(
+    ("no_service", "Plus de service", "No service"), ("slow", "Débit dégradé", "Slow connection"),
+    ("intermittent", "Coupures intermittentes", "Intermittent cuts"),
+))  # fmt: skip
+ORDER = _text("order_number", "Numéro de commande", "Order number")
+WANTED_ON = _text("wanted_on", "Date souhaitée", "Wanted on", kind=FieldType.DATE, required=False)
+CONTRACT = _text("contract_number", "Numéro de contrat", "Contract number")
 CATEGORIES = [
-    # code, name, required fields, response hours, resolution hours, default queue
-    ("billing", "Question de facturation", ["invoice_number"], 8, 72, TeamKind.BILLING),
-    ("fault", "Dérangement", ["line_number"], 4, 48, TeamKind.AFTER_SALES),
-    ("order_change", "Modification de commande", ["order_number"], 8, 120, TeamKind.PRODUCTION),
-    ("contract", "Gestion du contrat", ["contract_number"], 24, 120, TeamKind.SALES_ASSISTANCE),
-    ("general", "Demande générale", [], 24, 72, TeamKind.AFTER_SALES),
-]
+    # code, name, fields, response hours, resolution hours (business hours), default queue, also handled by
+    ("billing", "Question de facturation", [INVOICE], 8, 72, TeamKind.BILLING, [TeamKind.SALES_ASSISTANCE]),
+    ("fault", "Dérangement", [LINE, SYMPTOM], 4, 48, TeamKind.AFTER_SALES, [TeamKind.PRODUCTION]),
+    ("order_change", "Modification de commande", [ORDER, WANTED_ON], 8, 120, TeamKind.PRODUCTION,
+     [TeamKind.SALES_ASSISTANCE]),
+    ("contract", "Gestion du contrat", [CONTRACT], 24, 120, TeamKind.SALES_ASSISTANCE, [TeamKind.BILLING]),
+    ("general", "Demande générale", [], 24, 72, TeamKind.AFTER_SALES,
+     [TeamKind.BILLING, TeamKind.PRODUCTION, TeamKind.SALES_ASSISTANCE]),
+]  # fmt: skip
 FIELD_VALUES = {"invoice_number": "F-2026-{n:05d}", "line_number": "03 20 {n:02d} 00 00",
                 "order_number": "CMD-{n:06d}", "contract_number": "CT-{n:06d}"}  # fmt: skip
+# Every agency keeps the default week (Monday to Friday, 09:00-12:30 and 13:30-18:00, Europe/Paris)
+# but for these: Lille opens on Saturday mornings, Nice closes on its patron saint's day.
+SATURDAY_MORNING = {**DEFAULT_OPENING_HOURS, Weekday.SATURDAY: [["09:00", "12:00"]]}
+CALENDARS = {
+    "lille": {"opening_hours": SATURDAY_MORNING},
+    "nice": {"closed_days": [{"date": "2026-12-04", "label": "Sainte-Réparate"}]},
+}
 REQUEST_SUBJECTS = {
     "billing": ["Facture plus élevée que prévu", "Double prélèvement", "Demande d'échéancier"],
     "fault": ["Plus de connexion internet", "Ligne fixe muette", "Débit très faible"],
@@ -45,13 +72,17 @@ def seed_workflow(demo: Demo) -> None:
         code: Category.objects.create(
             code=code,
             name=name,
-            required_fields=required,
+            field_definitions=fields,
             response_hours=response,
             resolution_hours=resolution,
             default_team_kind=kind,
+            extra_team_kinds=extra,
         )  # fmt: skip
-        for code, name, required, response, resolution, kind in CATEGORIES
+        for code, name, fields, response, resolution, kind, extra in CATEGORIES
     }
+    for agency in demo.agencies.values():
+        hours = {"opening_hours": DEFAULT_OPENING_HOURS, **CALENDARS.get(agency.code, {})}
+        agency_calendar_update(actor=demo.admin, agency_id=agency.pk, **hours)
     rules = [
         {"order": 10, "name": "Pistes au commercial du compte", "kind": "lead", "target_type": "account_owner"},
         {"order": 20, "name": "Pistes sans commercial: équipe commerciale de l'agence", "kind": "lead",
@@ -95,6 +126,8 @@ def _seed_request(demo: Demo, client: Client, categories: dict, ending: str, n: 
     code = demo.rng.choice(list(categories))
     category = categories[code]
     fields = {name: FIELD_VALUES[name].format(n=n) for name in category.required_fields}
+    if code == "fault" and n % 2:
+        fields["symptom"] = demo.rng.choice(["no_service", "slow", "intermittent"])
     sender = _front_line(demo, client)
     request = services.service_request_create(
         sender=sender, client_id=client.pk, category=category, subject=demo.rng.choice(REQUEST_SUBJECTS[code]),
@@ -113,8 +146,9 @@ def _seed_request(demo: Demo, client: Client, categories: dict, ending: str, n: 
     if request.assignee is None:
         services.service_request_claim(request_id=request.pk, user=worker)
     if ending == "transferred":
-        other = TeamKind.AFTER_SALES if request.team.kind != TeamKind.AFTER_SALES else TeamKind.BILLING
-        target = team_covering(kind=other, client=client)
+        # Misrouted: it belonged to the category's other team (and the transfer may only go there).
+        other = next((kind for kind in category.handling_team_kinds if kind != request.team.kind), None)
+        target = team_covering(kind=other, client=client) if other else None
         if target:
             services.service_request_transfer(request_id=request.pk, user=worker, team_id=target.pk,
                                               reason="Ne relève pas de notre équipe")  # fmt: skip

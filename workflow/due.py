@@ -1,5 +1,10 @@
 """When a request or a lead is due (DESIGN.md section 6): one rule, read by the SLA scan and every list.
 
+- The targets are stored on the item (`response_due_at`, `resolution_due_at`), computed by `due_dates`
+  when it is created and again when a transfer changes its category: counted from its creation in
+  the business hours of the client's agency (`workflow.hours`). A request's targets are its
+  category's hours; a lead's response target is `LEAD_RESPONSE_HOURS` business hours, its resolution
+  target `LEAD_RESOLUTION_DAYS` calendar days (a sale takes days of the client's, not the agency's).
 - The target is the response target until someone first responds, then the resolution target.
 - A callback window pushes it to the window's end (its start, when it has no end): the client asked
   to be called then, so nobody is late before.
@@ -12,14 +17,20 @@ The rule is a database expression, so that a list filters and sorts by it and th
 it, and the page and the scan can never disagree on which items are late.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TypeVar
 
+from django.conf import settings
 from django.db.models import Case, DateTimeField, F, Model, QuerySet, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from workflow.hours import agency_calendar
 from workflow.models import OPEN_LEAD_STATUSES, OPEN_REQUEST_STATUSES, Lead, RequestStatus, ServiceRequest
+
+# No target counts further than this, whatever a category said before targets were bounded: a
+# category of 2·10⁹ hours must not make every one of its requests unreadable (issue 7, finding 8).
+MAX_TARGET_HOURS = 24 * 366
 
 # The statuses in which an item's clock runs.
 CLOCK_RUNS: dict[type[Model], tuple[str, ...]] = {
@@ -28,6 +39,19 @@ CLOCK_RUNS: dict[type[Model], tuple[str, ...]] = {
 }
 
 Item = TypeVar("Item", ServiceRequest, Lead)
+
+
+def due_dates(item: ServiceRequest | Lead, start: datetime) -> tuple[datetime, datetime]:
+    """The item's response and resolution due times, counted from `start` (its creation)."""
+    calendar = agency_calendar(item.client.agency_id)
+    if isinstance(item, ServiceRequest):
+        response = min(item.category.response_hours, MAX_TARGET_HOURS)
+        resolution = min(item.category.resolution_hours, MAX_TARGET_HOURS)
+        return calendar.add(start, response), calendar.add(start, resolution)
+    resolution_days = min(settings.LEAD_RESOLUTION_DAYS, MAX_TARGET_HOURS // 24)
+    return calendar.add(start, min(settings.LEAD_RESPONSE_HOURS, MAX_TARGET_HOURS)), start + timedelta(
+        days=resolution_days
+    )
 
 
 def annotate_due(queryset: QuerySet[Item]) -> QuerySet[Item]:

@@ -140,3 +140,6 @@ LEAVES_THE_QUEUE = frozenset(
      REQUEST_REQUALIFIED.action, REQUEST_HANDED_OVER.action, LEAD_ACCEPTED.action, LEAD_REASSIGNED.action,
      LEAD_REQUALIFIED.action, LEAD_HANDED_OVER.action}
 )  # fmt: skip
+
+# An agency's business hours, on the agency's organisation chain.
+AGENCY_CALENDAR_UPDATED = declare("workflow.agency_calendar.updated", _("Business hours changed"))

@@ -11,10 +11,8 @@ handle a service request and a lead with the same code, reading what differs fro
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -53,8 +51,6 @@ class Kind:
     held_status: str | None
     # Whether a comment by the holder is the first response (for a lead, accepting it is).
     comment_answers: bool
-    # The response and resolution targets of a new item, counted from its creation.
-    targets: Callable[[Any], tuple[timedelta, timedelta]]
     # What the trace of its creation says of it, besides its routing.
     created_facts: Callable[[Any], dict[str, Any]]
     detail_url: str
@@ -79,10 +75,6 @@ class Kind:
         return service(**{f"{self.name}_id": item_id, by: user}, **inputs)
 
 
-def _hours(value: int) -> timedelta:
-    return timedelta(hours=value)
-
-
 REQUEST = Kind(
     name="request",
     counterpart="lead",
@@ -98,8 +90,10 @@ REQUEST = Kind(
     create_refusal=_("You cannot create service requests for this client."),
     held_status=RequestStatus.ASSIGNED,
     comment_answers=True,
-    targets=lambda request: (_hours(request.category.response_hours), _hours(request.category.resolution_hours)),
-    created_facts=lambda request: {"category": request.category.code},
+    created_facts=lambda request: {
+        "category": request.category.code,
+        **({"opened_despite": request.opened_despite_id} if request.opened_despite_id else {}),
+    },
     detail_url="workflow:request-detail",
     action_url="workflow:request-action",
     list_url="workflow:queue",
@@ -120,7 +114,6 @@ LEAD = Kind(
     create_refusal=_("You cannot create leads for this client."),
     held_status=None,  # routed to its salesperson, a lead still waits to be accepted
     comment_answers=False,
-    targets=lambda lead: (_hours(settings.LEAD_RESPONSE_HOURS), timedelta(days=settings.LEAD_RESOLUTION_DAYS)),
     created_facts=lambda lead: {"product": lead.product_id},
     detail_url="workflow:lead-detail",
     action_url="workflow:lead-action",

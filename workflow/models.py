@@ -10,22 +10,38 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Team, TeamKind
+from accounts.models import Agency, Team, TeamKind
 from crm.models import Channel, Client, Product
 
 
+class FieldType(models.TextChoices):
+    """What a category's field holds; a request's value is checked against it."""
+
+    TEXT = "text", _("Text")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    CHOICE = "choice", _("Choice from a list")
+
+
 class Category(models.Model):
-    """What a service request is about; says which fields it must carry and its SLA targets."""
+    """What a service request is about; says which fields it carries, its SLA targets and who handles it."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
-    required_fields = models.JSONField(_("required fields"), default=list, blank=True)
+    # The fields a request of this category carries, each with its words and type (checked by
+    # `workflow.services.fields`): [{"code", "label_fr", "label_en", "type", "required", "options"}],
+    # options being [{"value", "label_fr", "label_en"}] for a choice.
+    field_definitions = models.JSONField(_("fields"), default=list, blank=True)
+    # Counted in the business hours of the client's agency (`workflow.hours`).
     response_hours = models.PositiveIntegerField(_("response target (hours)"), default=8)
     resolution_hours = models.PositiveIntegerField(_("resolution target (hours)"), default=72)
     # The queue used when no routing rule matches: the team of this kind covering the client's agency.
     default_team_kind = models.CharField(
         _("default team kind"), max_length=20, choices=TeamKind.choices, default=TeamKind.AFTER_SALES
     )
+    # The other kinds of team that also handle it: a request of this category may be transferred to a
+    # team of its default kind or of one of these, covering the client's agency, and to no other.
+    extra_team_kinds = models.JSONField(_("also handled by"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -35,6 +51,27 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def handling_team_kinds(self) -> list[str]:
+        """The kinds of team that handle this category: its default kind first, then the extra ones."""
+        return [self.default_team_kind, *(k for k in self.extra_team_kinds if k != self.default_team_kind)]
+
+    @property
+    def required_fields(self) -> list[str]:
+        """The codes of the fields a request of this category must carry."""
+        return [spec["code"] for spec in self.field_definitions if spec.get("required", True)]
+
+    @required_fields.setter
+    def required_fields(self, codes: list[str]) -> None:
+        """The shorthand of the first API: required text fields named by their codes (labels to be written)."""
+        self.field_definitions = [text_field_definition(code) for code in codes]
+
+
+def text_field_definition(code: str) -> dict:
+    """A required text field whose labels are its code in words, until an administrator writes better."""
+    words = code.replace("_", " ").strip().capitalize()
+    return {"code": code, "label_fr": words, "label_en": words, "type": FieldType.TEXT, "required": True, "options": []}
 
 
 class ItemKind(models.TextChoices):
@@ -169,6 +206,13 @@ class ServiceRequest(RoutedItem):
         "Lead", verbose_name=_("requalified from lead"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="requalified_to",
     )  # fmt: skip
+    # Sent while another request of the same category was open for the client: which one, and why a
+    # second matter was opened rather than the call added to the first (issue 8, one open matter).
+    opened_despite = models.ForeignKey(
+        "self", verbose_name=_("opened while this one was open"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    opened_despite_reason = models.CharField(_("why a second request"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -388,3 +432,46 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.topic}: {'e-mail' if self.email else 'bell only'}"
+
+
+class Weekday(models.TextChoices):
+    """The days of a week of opening hours, Monday first (Python's `date.weekday()` order)."""
+
+    MONDAY = "monday", _("Monday")
+    TUESDAY = "tuesday", _("Tuesday")
+    WEDNESDAY = "wednesday", _("Wednesday")
+    THURSDAY = "thursday", _("Thursday")
+    FRIDAY = "friday", _("Friday")
+    SATURDAY = "saturday", _("Saturday")
+    SUNDAY = "sunday", _("Sunday")
+
+
+class AgencyCalendar(models.Model):
+    """When an agency is open: the business hours its requests' and leads' targets count (`workflow.hours`).
+
+    An agency without a row keeps the defaults of `workflow.hours` (Monday to Friday, 09:00-12:30 and
+    13:30-18:00, Europe/Paris, French public holidays). It lives in the workflow, keyed by the agency,
+    because only the workflow's clocks read it.
+    """
+
+    agency = models.OneToOneField(
+        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="business_calendar"
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
+    # {"monday": [["09:00", "12:30"], ["13:30", "18:00"]], ..., "sunday": []}: local wall-clock times.
+    opening_hours = models.JSONField(_("opening hours"), default=dict)
+    # French public holidays (the maintained `holidays` package), with a subdivision's own where it has
+    # some (Alsace-Moselle, overseas departments); an agency open on public holidays says so.
+    closed_on_public_holidays = models.BooleanField(_("closed on public holidays"), default=True)
+    holiday_subdivision = models.CharField(_("holiday calendar of"), max_length=8, blank=True)
+    # The agency's own closed days: [{"date": "2026-08-14", "label": "Pont de l'Assomption"}].
+    closed_days = models.JSONField(_("closed days"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["agency__name"]
+        verbose_name = _("business hours")
+        verbose_name_plural = _("business hours")
+
+    def __str__(self) -> str:
+        return str(self.agency_id)

@@ -12,12 +12,14 @@ from collections.abc import Iterable
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from accounts import rights
-from accounts.models import Team, User
+from accounts.models import Agency, AgencyUserObjectPermission, Membership, Team, TeamKind, TeamScope, User
 from common.errors import NotFound
 from workflow.due import annotate_due
+from workflow.hours import DEFAULT_OPENING_HOURS
 from workflow.models import (
     OPEN_LEAD_STATUSES,
     OPEN_REQUEST_STATUSES,
+    AgencyCalendar,
     Category,
     Comment,
     Lead,
@@ -258,14 +260,75 @@ def manages_any_unit(*, user: User) -> bool:
 
 
 def lead_reassign_candidates(*, agency_ids: Iterable[int]) -> dict[int, list[User]]:
-    """Per agency, the active people who may work its leads (through a team or as a delegate).
+    """Per agency, the salespeople a lead of its clients may be given to, in name order.
 
-    `accounts.rights.people_holding_by_agency` with `work_leads`: the same people `lead_reassign`
-    accepts, in two queries whatever the number of agencies, so a list can offer a select per row.
+    Those who work its leads (`work_leads`, `accounts.rights.people_holding_by_agency`) as a
+    salesperson: through an open membership of a team of a lead-working kind other than management
+    whose scope covers the agency, or granted it on the agency directly (a delegate). A manager holds
+    `work_leads` by managing, not to be given leads: they are not offered (issue 8, choices that fit).
+    A fixed number of queries whatever the number of agencies, so a list can offer a select per row.
     """
-    return rights.people_holding_by_agency(perm=rights.WORK_LEADS, agency_ids=agency_ids)
+    holders = rights.people_holding_by_agency(perm=rights.WORK_LEADS, agency_ids=agency_ids)
+    people = {person.pk for persons in holders.values() for person in persons}
+    if not people:
+        return holders
+    selling_kinds = [kind for kind, perms in rights.ROLE_MAP.items()
+                     if rights.WORK_LEADS in perms and kind != TeamKind.MANAGEMENT]  # fmt: skip
+    memberships = Membership.objects.filter(
+        user_id__in=people, ended_at__isnull=True, team__is_active=True, team__kind__in=selling_kinds
+    ).select_related("team")
+    agencies = Agency.objects.in_bulk(list(holders))
+    delegates = set(
+        AgencyUserObjectPermission.objects.filter(
+            content_object_id__in=list(holders), user_id__in=people, permission__codename=rights.WORK_LEADS
+        ).values_list("content_object_id", "user_id")
+    )
+    sellers = {
+        (agency_id, membership.user_id)
+        for membership in memberships
+        for agency_id, agency in agencies.items()
+        if membership.team.covers(agency)
+    }
+    return {agency_id: [p for p in persons if (agency_id, p.pk) in sellers | delegates]
+            for agency_id, persons in holders.items()}  # fmt: skip
 
 
 def lead_ids_status_visible(*, user: User, lead_ids: Iterable[int]) -> frozenset[int]:
     """Which of these leads the user may follow the status of (one query)."""
     return _ids_among(leads_status_visible(user=user), lead_ids)
+
+
+def covering(agency: Agency) -> Q:
+    """Teams whose scope takes in the agency: its own, its region's, the national ones."""
+    return (
+        Q(scope=TeamScope.AGENCY, agency_id=agency.pk)
+        | Q(scope=TeamScope.REGION, region_id=agency.region_id)
+        | Q(scope=TeamScope.NATIONAL)
+    )
+
+
+def transfer_targets(*, request: ServiceRequest, category: Category | None = None) -> QuerySet[Team]:
+    """Where a request may be transferred: active teams that handle its category and cover its client's agency.
+
+    `category` is the one the transfer gives it, when it changes. The request's own team is not a target.
+    """
+    category = category or request.category
+    teams = Team.objects.filter(covering(request.client.agency), is_active=True, kind__in=category.handling_team_kinds)
+    return teams.exclude(pk=request.team_id).order_by("name", "pk")
+
+
+def agency_calendars() -> QuerySet[Agency]:
+    """Every agency with its business hours joined (`calendar_of`): everyone signed in may read them."""
+    return Agency.objects.select_related("business_calendar").order_by("name", "pk")
+
+
+def calendar_of(agency: Agency) -> AgencyCalendar:
+    """The agency's business hours: its row, or an unsaved one holding the defaults (`workflow.hours`)."""
+    try:
+        return agency.business_calendar
+    except AgencyCalendar.DoesNotExist:
+        return AgencyCalendar(agency=agency, opening_hours=DEFAULT_OPENING_HOURS)
+
+
+def agency_calendar_get(*, agency_id: int | str) -> AgencyCalendar:
+    return calendar_of(one(agency_calendars(), agency_id))

@@ -5,6 +5,7 @@
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.errors import Conflict
 from workflow.models import LeadStatus as L
@@ -41,12 +42,40 @@ LEAD_TRANSITIONS: Transitions = {
 }
 
 
+# What each action does, as the end of "You cannot … now": the refusal reads as a sentence.
+ACTION_WORDS = {
+    "claim": gettext_lazy("take it in charge"),
+    "assign": gettext_lazy("assign it"),
+    "start": gettext_lazy("start working on it"),
+    "wait": gettext_lazy("put it on hold for the client"),
+    "resolve": gettext_lazy("resolve it"),
+    "reopen": gettext_lazy("reopen it"),
+    "close": gettext_lazy("close it"),
+    "transfer": gettext_lazy("transfer it"),
+    "cancel": gettext_lazy("cancel it"),
+    "requalify": gettext_lazy("requalify it"),
+    "comment": gettext_lazy("comment on it"),
+    "repeat_contact": gettext_lazy("record a new call about it"),
+    "accept": gettext_lazy("accept it"),
+    "won": gettext_lazy("mark it won"),
+    "lost": gettext_lazy("mark it lost"),
+    "reassign": gettext_lazy("reassign it"),
+}
+
+
+def status_label(table: Transitions, status: str) -> str:
+    """A status in words, as the item's kind names it."""
+    labels = dict(R.choices) if table is REQUEST_TRANSITIONS else dict(L.choices)
+    return str(labels.get(status, status))
+
+
 def next_status(table: Transitions, action: str, current: str) -> str:
-    """The status after `action`, or Conflict naming the current state (HTTP 409)."""
+    """The status after `action`, or Conflict saying, in words, why the current status refuses it (HTTP 409)."""
     allowed_from, to = table[action]
     if current not in allowed_from:
         raise Conflict(
-            _("Cannot %(action)s: the item is %(status)s.") % {"action": action.replace("_", " "), "status": current},
+            _("You cannot %(action)s now: its status is “%(status)s”.")
+            % {"action": ACTION_WORDS.get(action, action), "status": status_label(table, current)},
             status=current,
         )
     return to or current

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from workflow.views import items, leads, lists, notifications, reception, settings
+from workflow.views import items, leads, lists, notifications, reception, requests, settings
 
 app_name = "workflow"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("clients/<int:client_id>/history/", reception.client_history, name="client-history"),
     path("category-fields/", reception.category_fields, name="category-fields"),
     path("requests/<int:request_id>/", items.request_detail, name="request-detail"),
+    path("requests/<int:request_id>/transfer-teams/", requests.transfer_teams, name="request-transfer-teams"),
     path("requests/<int:request_id>/<slug:action>/", items.request_action, name="request-action"),
     path("leads/<int:lead_id>/", items.lead_detail, name="lead-detail"),
     path("leads/<int:lead_id>/status/", leads.lead_status, name="lead-status"),
@@ -29,4 +30,6 @@ urlpatterns = [
     path("settings/rules/", settings.rule_list, name="settings-rules"),
     path("settings/rules/new/", settings.rule_form, name="settings-rule-create"),
     path("settings/rules/<int:rule_id>/", settings.rule_form, name="settings-rule-edit"),
+    path("settings/business-hours/", settings.calendar_list, name="settings-calendars"),
+    path("settings/business-hours/<int:agency_id>/", settings.calendar_form, name="settings-calendar-edit"),
 ]

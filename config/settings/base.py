@@ -307,13 +307,17 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Relais CRM <noreply@
 
 # Business settings.
 CLIENT_SEARCH_MIN_SIMILARITY = 0.3
-# Workflow (DESIGN.md section 6): lead targets, escalation delay after a reminder, how long a
-# resolved request may be reopened by a client's call before it counts as a new matter.
-LEAD_RESPONSE_HOURS = env.int("LEAD_RESPONSE_HOURS", default=24)
+# Workflow (DESIGN.md section 6): lead targets (the response in the agency's business hours: one
+# working day; the resolution in calendar days), escalation delay after a reminder, how long a
+# resolved request stays open to a reopening before it closes by itself.
+LEAD_RESPONSE_HOURS = env.int("LEAD_RESPONSE_HOURS", default=8)
 LEAD_RESOLUTION_DAYS = env.int("LEAD_RESOLUTION_DAYS", default=30)
 SLA_ESCALATE_AFTER_HOURS = env.int("SLA_ESCALATE_AFTER_HOURS", default=4)
-REPEAT_CONTACT_DAYS = env.int("REPEAT_CONTACT_DAYS", default=7)
 AUTO_CLOSE_RESOLVED_DAYS = env.int("AUTO_CLOSE_RESOLVED_DAYS", default=7)
+# Callback windows: how far ahead one may start, and how long one may last (a window without bounds
+# would pause an item's clock for ever).
+CALLBACK_MAX_DAYS_AHEAD = env.int("CALLBACK_MAX_DAYS_AHEAD", default=90)
+CALLBACK_MAX_WINDOW_DAYS = env.int("CALLBACK_MAX_WINDOW_DAYS", default=14)
 # Channel intake: new clients met through the web form or e-mail join this agency (empty: the first
 # agency by code); the mail gateway proves itself with this shared secret (empty: the endpoint is off).
 INTAKE_DEFAULT_AGENCY_CODE = env.str("INTAKE_DEFAULT_AGENCY_CODE", default="")

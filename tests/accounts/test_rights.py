@@ -21,7 +21,7 @@ from common.errors import Conflict, InvalidInput
 from crm.selectors import clients_visible
 from tests.factories import AgencyFactory, UserFactory
 from trace.models import TraceEvent
-from workflow.selectors import lead_reassign_candidates, user_lead_team_ids, user_team_ids
+from workflow.selectors import user_lead_team_ids, user_team_ids
 
 
 def _fresh(user: User) -> User:
@@ -66,7 +66,8 @@ def test_the_three_ways_of_asking_agree_for_every_right_and_agency(org, delegate
 def test_many_agencies_are_answered_in_two_queries(org, delegate):
     agencies = [org.agency_a.pk, org.agency_b.pk, org.agency_c.pk]
     with CaptureQueriesContext(connection) as queries:
-        candidates = lead_reassign_candidates(agency_ids=agencies)
+        # Who holds `work_leads` per agency (the workflow narrows it to salespeople for reassignments).
+        candidates = rights.people_holding_by_agency(perm=rights.WORK_LEADS, agency_ids=agencies)
     assert len(queries) == 2
     assert {agency_id: set(people) for agency_id, people in candidates.items()} == {
         org.agency_a.pk: {org.manager_a, org.sales_a, org.sales_a2}, org.agency_b.pk: set(), org.agency_c.pk: set()

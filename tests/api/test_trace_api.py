@@ -15,7 +15,7 @@ def _ok(response):
 
 def _request_and_lead(org):
     request = services.service_request_create(sender=org.reception_a, client_id=org.client_a.pk, category="fault",
-                                              subject="No dial tone")  # fmt: skip
+                                              subject="No dial tone", confirm=True, reason="A second line")  # fmt: skip
     lead = services.lead_create(sender=org.reception_a, client_id=org.client_a.pk, subject="Wants fibre")
     services.lead_accept(lead_id=lead.pk, user=org.sales_a, potential_amount="1200", probability=40)
     return request, lead

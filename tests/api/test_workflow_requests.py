@@ -223,8 +223,9 @@ def test_an_action_the_status_does_not_allow_answers_409_with_the_status(org, wf
 
 def test_a_back_office_queue_shows_unclaimed_first_then_oldest(org, wf, api_as):
     first = _ok(_create(api_as, org, subject="First"), 201)["id"]
-    second = _ok(_create(api_as, org, subject="Second"), 201)["id"]
-    third = _ok(_create(api_as, org, subject="Third"), 201)["id"]
+    again = {"confirm": True, "reason": "Another invoice"}
+    second = _ok(_create(api_as, org, subject="Second", **again), 201)["id"]
+    third = _ok(_create(api_as, org, subject="Third", **again), 201)["id"]
     _ok(_post(api_as, org.billing_north, first, "claim"))
     billing = api_as(org.billing_north)
 
@@ -264,13 +265,18 @@ def test_the_list_costs_the_same_queries_whatever_its_length(org, wf, api_as, qu
         for i in range(n):
             request = services.service_request_create(
                 sender=org.reception_a, client_id=org.client_a.pk, category="billing", subject=f"Invoice {i}",
-                fields={"invoice_number": f"F-{i}"},
+                fields={"invoice_number": f"F-{i}"}, confirm=True, reason="Another invoice",
             )  # fmt: skip
             if i % 2:
                 services.service_request_assign(request_id=request.pk, actor=org.manager_a,
                                                 assignee_id=org.billing_north.pk)  # fmt: skip
         lead_request = services.service_request_create(
-            sender=org.reception_a, client_id=org.client_a.pk, category="fault", subject="Fibre?"
+            sender=org.reception_a,
+            client_id=org.client_a.pk,
+            category="fault",
+            subject="Fibre?",
+            confirm=True,
+            reason="Another line",
         )
         services.service_request_requalify(request_id=lead_request.pk, user=org.after_sales_north, reason="Sales")
 

@@ -71,7 +71,9 @@ def test_working_a_lead_to_won_from_its_page(page_as, org, wf):
     lead.refresh_from_db()
     assert (lead.status, str(lead.potential_amount)) == ("won", "4500.00")
     assert "Lead won" in client.get(won.url).content.decode()
-    assert _action(client, lead, "lost", {"reason": "late"}).status_code == 409  # already won
+    refused = _action(client, lead, "lost", {"reason": "late"})  # already won: back to its page, with why
+    assert refused.status_code == 302 and refused.url == reverse("workflow:lead-detail", args=[lead.pk])
+    assert "its status is “Won”" in client.get(refused.url).content.decode()
     reception_view = page_as(org.reception_a).get(reverse("workflow:lead-status", args=[lead.pk])).content.decode()
     assert "Won" in reception_view and "4500" not in reception_view
 

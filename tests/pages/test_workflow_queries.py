@@ -28,10 +28,12 @@ def _work_for_client_a(org):
     """A request claimed by someone new, one transferred, and a lead accepted: varied rows, same shape."""
     claimer = make_member(team=org.billing_team_north)
     first = service_request_create(sender=org.reception_a, client_id=org.client_a.pk, category="billing",
-                                   subject="Invoice", fields={"invoice_number": "F-1"})  # fmt: skip
+                                   subject="Invoice", fields={"invoice_number": "F-1"}, confirm=True,
+                                   reason="Another invoice")  # fmt: skip
     service_request_claim(request_id=first.pk, user=claimer)
     second = service_request_create(sender=org.reception_a, client_id=org.client_a.pk, category="billing",
-                                    subject="Another", fields={"invoice_number": "F-2"})  # fmt: skip
+                                    subject="Another", fields={"invoice_number": "F-2"}, confirm=True,
+                                    reason="Another invoice")  # fmt: skip
     service_request_transfer(request_id=second.pk, user=claimer, team_id=org.after_sales_team_north.pk,
                              reason="A fault")  # fmt: skip
     lead = lead_create(sender=org.reception_a, client_id=org.client_a.pk, subject="Fibre")

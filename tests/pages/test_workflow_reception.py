@@ -1,8 +1,21 @@
 """Reception on the client 360: sending a service request or a lead, and following them afterwards."""
 
-from django.urls import reverse
+from datetime import timedelta
 
+from django.urls import reverse
+from django.utils import timezone
+
+from workflow.hours import public_holiday_name
 from workflow.models import Lead, ServiceRequest
+
+
+def next_weekday(weekday: int) -> str:
+    """The next such weekday (Monday is 0), two days ahead at least and no public holiday, as the form types it."""
+    day = timezone.localdate() + timedelta(days=2)
+    day += timedelta(days=(weekday - day.weekday()) % 7)
+    while public_holiday_name(day):
+        day += timedelta(days=7)
+    return day.isoformat()
 
 
 def _post_billing_request(client, org, **overrides):
@@ -51,7 +64,8 @@ def test_the_request_form_asks_for_the_chosen_categorys_fields(page_as, org, wf)
 def test_reception_sends_a_billing_request_that_lands_in_the_billing_queue(page_as, org, wf):
     client = page_as(org.reception_a)
 
-    response = _post_billing_request(client, org, callback_after="2099-05-04T09:00", callback_before="2099-05-04T12:00")
+    tuesday = next_weekday(1)  # a morning the agency is open, within the callback bounds
+    response = _post_billing_request(client, org, callback_after=f"{tuesday}T09:00", callback_before=f"{tuesday}T12:00")
 
     request = ServiceRequest.objects.get()
     assert response.status_code == 302
@@ -77,8 +91,8 @@ def test_a_missing_invoice_number_is_shown_on_its_input_and_nothing_is_sent(page
 
 
 def test_a_callback_window_that_ends_before_it_starts_is_refused_on_its_input(page_as, org, wf):
-    response = _post_lead(page_as(org.reception_a), org, callback_after="2099-05-04T12:00",
-                          callback_before="2099-05-04T09:00")  # fmt: skip
+    response = _post_lead(page_as(org.reception_a), org, callback_after=f"{next_weekday(1)}T12:00",
+                          callback_before=f"{next_weekday(1)}T09:00")  # fmt: skip
     assert response.status_code == 400
     assert response.context["form"].errors["callback_before"]
     assert not Lead.objects.exists()

@@ -8,22 +8,67 @@ from workflow.models import Category, RoutingRule
 from workflow.services import service_request_create
 
 
-def test_the_admin_creates_a_category_and_a_request_must_then_carry_its_fields(page_as, org, wf):
+def _field_rows(*rows: dict) -> dict:
+    """The category page's field rows as a browser posts them (two empty rows stay empty)."""
+    data = {"fields-TOTAL_FORMS": str(len(rows) + 2), "fields-INITIAL_FORMS": "0", "fields-MIN_NUM_FORMS": "0",
+            "fields-MAX_NUM_FORMS": "20"}  # fmt: skip
+    for n, row in enumerate(rows):
+        data.update({f"fields-{n}-{key}": value for key, value in row.items()})
+    for n in range(len(rows), len(rows) + 2):
+        data.update({f"fields-{n}-type": "text", f"fields-{n}-code": ""})
+    return data
+
+
+CONTRACT_NUMBER = {"code": "contract_number", "label_fr": "Numéro de contrat", "label_en": "Contract number",
+                   "type": "text", "required": "on"}  # fmt: skip
+EFFECTIVE_DATE = {"code": "effective_date", "label_fr": "Date d'effet", "label_en": "Effective date", "type": "date"}
+SITE = {"code": "site", "label_fr": "Site", "label_en": "Site", "type": "choice", "required": "on",
+        "options": "main | Siège | Head office\nbranch | Agence | Branch"}  # fmt: skip
+
+
+def test_the_admin_creates_a_category_with_typed_fields_and_a_request_shows_their_words(page_as, org, wf):
     admin = page_as(org.admin)
 
     response = admin.post(reverse("workflow:settings-category-create"), {
-        "code": "contract", "name": "Contract change", "required_fields": "contract_number, effective_date",
-        "response_hours": "8", "resolution_hours": "72", "default_team_kind": "after_sales", "is_active": "on",
+        "code": "contract", "name": "Contract change", "response_hours": "8", "resolution_hours": "72",
+        "default_team_kind": "after_sales", "extra_team_kinds": ["billing"], "is_active": "on",
+        **_field_rows(CONTRACT_NUMBER, EFFECTIVE_DATE, SITE),
     })  # fmt: skip
 
     assert response.status_code == 302
     category = Category.objects.get(code="contract")
-    assert category.required_fields == ["contract_number", "effective_date"]
+    assert category.required_fields == ["contract_number", "site"]
+    assert [spec["type"] for spec in category.field_definitions] == ["text", "date", "choice"]
+    assert category.handling_team_kinds == ["after_sales", "billing"]
     assert TraceEvent.objects.filter(action="workflow.category.created", object_id=str(category.pk)).exists()
     listing = admin.get(reverse("workflow:settings-categories")).content.decode()
-    assert "Contract change" in listing and "effective_date" in listing
+    assert "Contract change" in listing and "Effective date" in listing and "Billing" in listing
     fields = page_as(org.reception_a).get(reverse("workflow:category-fields"), {"category": "contract"})
-    assert 'name="field_contract_number"' in fields.content.decode()
+    page = fields.content.decode()
+    assert 'name="field_contract_number"' in page and 'type="date"' in page and "Head office" in page
+
+    # In French, the request form and the request's page speak French, with the option's label.
+    reception = page_as(org.reception_a)
+    created = reception.post(reverse("workflow:request-create", args=[org.client_a.pk]), {
+        "category": "contract", "subject": "Change of holder", "field_contract_number": "CT-1",
+        "field_effective_date": "2026-09-01", "field_site": "branch",
+    }, HTTP_ACCEPT_LANGUAGE="fr")  # fmt: skip
+    assert created.status_code == 302, created.content.decode()
+    detail = reception.get(created.url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Numéro de contrat" in detail and "Agence" in detail and "01/09/2026" in detail
+    assert "contract_number" not in detail and "branch" not in detail
+
+
+def test_a_wrong_field_definition_is_shown_on_its_row_and_nothing_is_saved(page_as, org, wf):
+    admin = page_as(org.admin)
+    no_options = {**SITE, "options": ""}
+    response = admin.post(reverse("workflow:settings-category-create"), {
+        "code": "contract", "name": "Contract change", "response_hours": "8", "resolution_hours": "72",
+        "default_team_kind": "after_sales", **_field_rows(CONTRACT_NUMBER, no_options),
+    })  # fmt: skip
+    assert response.status_code == 400
+    assert response.context["rows"].forms[1].non_field_errors()
+    assert not Category.objects.filter(code="contract").exists()
 
 
 def test_the_admin_edits_a_category_and_a_taken_code_is_refused(page_as, org, wf):
@@ -31,12 +76,14 @@ def test_the_admin_edits_a_category_and_a_taken_code_is_refused(page_as, org, wf
     url = reverse("workflow:settings-category-edit", args=[wf.fault.pk])
     assert admin.get(url).context["form"].initial["code"] == "fault"
 
-    taken = admin.post(url, {"code": "billing", "name": "Fault", "required_fields": "", "response_hours": "2",
-                             "resolution_hours": "24", "default_team_kind": "after_sales"})  # fmt: skip
+    taken = admin.post(url, {"code": "billing", "name": "Fault", "response_hours": "2", "resolution_hours": "24",
+                             "default_team_kind": "after_sales", **_field_rows()})  # fmt: skip
     assert taken.status_code == 400 and taken.context["form"].errors["code"]
 
-    saved = admin.post(url, {"code": "fault", "name": "Fault on the line", "required_fields": "line_number",
-                             "response_hours": "2", "resolution_hours": "24", "default_team_kind": "after_sales"})  # fmt: skip
+    line = {"code": "line_number", "label_fr": "Numéro de ligne", "label_en": "Line number", "type": "text",
+            "required": "on"}  # fmt: skip
+    saved = admin.post(url, {"code": "fault", "name": "Fault on the line", "response_hours": "2",
+                             "resolution_hours": "24", "default_team_kind": "after_sales", **_field_rows(line)})  # fmt: skip
     assert saved.status_code == 302
     wf.fault.refresh_from_db()
     assert (wf.fault.name, wf.fault.required_fields, wf.fault.is_active) == (

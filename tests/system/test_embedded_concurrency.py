@@ -289,7 +289,9 @@ def test_twenty_simultaneous_claims_one_wins_nineteen_conflict(embedded_app):
     sender = app.tokens_for(["reception_lille"])["reception_lille"]
     created = app.call("POST", "/api/v1/service-requests/", token=sender,
                        data={"client": app.seed["clients"]["lille"][0], "category": "billing",
-                             "subject": "Facture contestée", "fields": {"invoice_number": "F-CLAIM-1"}})  # fmt: skip
+                             "subject": "Facture contestée", "fields": {"invoice_number": "F-CLAIM-1"},
+                             # The demo client may have an open billing request already: a second one, said so.
+                             "confirm": True, "reason": "Autre facture"})  # fmt: skip
     assert created.status == 201, created
     request = created.json()
     assert (request["status"], request["team"], request["assignee"]) == ("new", app.seed["billing_team"], None)
@@ -322,7 +324,7 @@ def test_fifty_simultaneous_creations_all_created_traced_and_notified(embedded_a
         token = tokens[receptions[code]]
         if n % 2 == 0:
             fault = {"client": client, "category": "fault", "subject": f"Ligne coupée {n}",
-                     "fields": {"line_number": f"03 20 {n:02d} 00 00"}}  # fmt: skip
+                     "fields": {"line_number": f"03 20 {n:02d} 00 00"}, "confirm": True, "reason": "Autre ligne"}  # fmt: skip
             creations.append(app.prepare("POST", "/api/v1/service-requests/", token=token, data=fault))
         else:
             lead = {"client": client, "subject": f"Projet fibre {n}"}

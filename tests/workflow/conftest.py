@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from workflow.models import Category, RoutingRule
+from workflow.models import AgencyCalendar, Category, RoutingRule, Weekday
 
 
 @dataclass
@@ -18,8 +18,10 @@ class Workflow:
 
 @pytest.fixture
 def wf(org) -> Workflow:
+    # Billing questions are sometimes after-sales' business: a billing request may be transferred there.
     billing = Category.objects.create(code="billing", name="Billing question", required_fields=["invoice_number"],
-                                      response_hours=4, resolution_hours=48, default_team_kind="billing")  # fmt: skip
+                                      response_hours=4, resolution_hours=48, default_team_kind="billing",
+                                      extra_team_kinds=["after_sales"])  # fmt: skip
     fault = Category.objects.create(code="fault", name="Fault", response_hours=2, resolution_hours=24,
                                     default_team_kind="after_sales")  # fmt: skip
     return Workflow(
@@ -45,3 +47,16 @@ def wf(org) -> Workflow:
             target_team_kind="billing",
         ),  # fmt: skip
     )
+
+
+ALWAYS_OPEN = {day: [["00:00", "24:00"]] for day in Weekday.values}
+
+
+@pytest.fixture
+def open_around_the_clock(org):
+    """Every agency open day and night, holidays included: targets count plain hours.
+
+    For the tests of what the clocks trigger (reminders, escalations), not of how business hours count.
+    """
+    for agency in (org.agency_a, org.agency_b, org.agency_c):
+        AgencyCalendar.objects.create(agency=agency, opening_hours=ALWAYS_OPEN, closed_on_public_holidays=False)

@@ -6,6 +6,7 @@ the management team's members and a delegate granted it directly. An admin in no
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
 from django.conf import settings
 
@@ -18,6 +19,9 @@ from workflow.services.sla import sla_scan
 
 T0 = datetime(2030, 3, 4, 8, 0, tzinfo=UTC)  # a Monday morning, well after the fixtures were made
 RESPONSE_HOURS = 4  # the `billing` category of the `wf` fixture
+
+# These tests are about what the clocks trigger; how business hours count is tests/workflow/test_business_hours.py.
+pytestmark = pytest.mark.usefixtures("open_around_the_clock")
 
 
 def at(moment: datetime, action):

@@ -396,8 +396,9 @@ def _build() -> World:
     }
     client = ClientFactory(name="Boulangerie Dupont", agency=agency_a, account_owner=people["lead"]["holder"])
     unowned = ClientFactory(name="Garage sans commercial", agency=agency_a)
+    # After-sales also handles billing: the other team a request can be transferred to.
     Category.objects.create(code="billing", name="Billing", required_fields=["invoice_number"], response_hours=4,
-                            resolution_hours=48, default_team_kind="billing")  # fmt: skip
+                            resolution_hours=48, default_team_kind="billing", extra_team_kinds=["after_sales"])  # fmt: skip
     RoutingRule.objects.create(order=10, name="Leads to the owner", kind="lead", target_type="account_owner")
     RoutingRule.objects.create(order=20, name="Leads to the sales team", kind="lead", target_type="team_of_kind",
                                target_team_kind="sales", assignment="claim")  # fmt: skip
@@ -422,7 +423,7 @@ def _requests_in_every_status(people: dict[str, User], client: Client) -> dict[s
     def new() -> ServiceRequest:
         return services.service_request_create(
             sender=people["sender"], client_id=client.pk, category="billing", subject="Invoice too high",
-            fields={"invoice_number": "F-1"})  # fmt: skip
+            fields={"invoice_number": "F-1"}, confirm=True, reason="One request per status")  # fmt: skip
 
     def claimed() -> ServiceRequest:
         return services.service_request_claim(request_id=new().pk, user=holder)

@@ -27,6 +27,9 @@ from workflow.tasks import auto_close_task, sla_scan_task
 
 T0 = datetime(2030, 3, 4, 8, 0, tzinfo=UTC)  # a Monday morning, well after the fixtures were made
 
+# These tests are about what the clocks trigger; how business hours count is tests/workflow/test_business_hours.py.
+pytestmark = pytest.mark.usefixtures("open_around_the_clock")
+
 
 @pytest.fixture
 def at(django_capture_on_commit_callbacks):

@@ -20,7 +20,7 @@ from common.api import ErrorSerializer, validated
 from common.errors import InvalidInput
 from workflow import selectors
 from workflow.api.common import READ_ERRORS, person_name, query
-from workflow.models import Assignment, Category, ItemKind, RoutingRule, TargetType
+from workflow.models import AgencyCalendar, Assignment, Category, FieldType, ItemKind, RoutingRule, TargetType
 from workflow.services import configuration
 
 WRITE_ERRORS = {400: ErrorSerializer, 403: ErrorSerializer}
@@ -28,27 +28,66 @@ WRITE_ERRORS = {400: ErrorSerializer, 403: ErrorSerializer}
 # --- Categories -----------------------------------------------------------------------------------------
 
 
+class FieldOptionSerializer(serializers.Serializer):
+    value = serializers.CharField(max_length=40, help_text=gettext_lazy("What the request stores (a code)."))
+    label_fr = serializers.CharField(max_length=120)
+    label_en = serializers.CharField(max_length=120)
+
+
+class FieldDefinitionSerializer(serializers.Serializer):
+    """One field of a category: its code, its words in French and English, its type."""
+
+    code = serializers.CharField(max_length=40, help_text=gettext_lazy("Lower-case letters, digits and _."))
+    label_fr = serializers.CharField(max_length=120)
+    label_en = serializers.CharField(max_length=120)
+    type = serializers.ChoiceField(choices=FieldType.choices, default=FieldType.TEXT)
+    required = serializers.BooleanField(default=True)
+    options = FieldOptionSerializer(many=True, required=False, help_text=gettext_lazy("For a choice: its options."))
+
+
+KINDS_HELP = gettext_lazy("Other kinds of team that handle this category: a request of it may be transferred to a "
+                          "team of its default kind or of one of these, covering the client's agency.")  # fmt: skip
+
+
 class CategorySerializer(serializers.ModelSerializer):
+    fields = FieldDefinitionSerializer(source="field_definitions", many=True)
     required_fields = serializers.ListField(
-        child=serializers.CharField(), help_text=gettext_lazy("Fields a request of this category must carry.")
-    )
+        child=serializers.CharField(), read_only=True,
+        help_text=gettext_lazy("The codes of the fields a request of this category must carry."),
+    )  # fmt: skip
+    extra_team_kinds = serializers.ListField(child=serializers.ChoiceField(choices=TeamKind.choices),
+                                             help_text=KINDS_HELP)  # fmt: skip
+    handling_team_kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=TeamKind.choices), read_only=True,
+        help_text=gettext_lazy("Every kind of team that handles it: the default kind first."),
+    )  # fmt: skip
 
     class Meta:
         model = Category
-        fields = ["id", "code", "name", "required_fields", "response_hours", "resolution_hours", "default_team_kind",
-                  "is_active"]  # fmt: skip
+        fields = ["id", "code", "name", "fields", "required_fields", "response_hours", "resolution_hours",
+                  "default_team_kind", "extra_team_kinds", "handling_team_kinds", "is_active"]  # fmt: skip
 
 
 class CategoryInputSerializer(serializers.Serializer):
     code = serializers.SlugField(max_length=40)
     name = serializers.CharField(max_length=120)
-    required_fields = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
-    response_hours = serializers.IntegerField(required=False)
-    resolution_hours = serializers.IntegerField(required=False)
+    fields = FieldDefinitionSerializer(source="field_definitions", many=True, required=False)
+    required_fields = serializers.ListField(
+        child=serializers.CharField(max_length=60), required=False,
+        help_text=gettext_lazy("Shorthand for `fields`: required text fields named by their codes."),
+    )  # fmt: skip
+    response_hours = serializers.IntegerField(
+        required=False, help_text=gettext_lazy("In the business hours of the client's agency; 1 to 8784.")
+    )
+    resolution_hours = serializers.IntegerField(
+        required=False, help_text=gettext_lazy("In business hours, no shorter than the response target; up to 8784.")
+    )
     default_team_kind = serializers.ChoiceField(
         choices=TeamKind.choices, required=False,
         help_text=gettext_lazy("The queue used when no routing rule matches: this kind's team covering the client."),
     )  # fmt: skip
+    extra_team_kinds = serializers.ListField(child=serializers.ChoiceField(choices=TeamKind.choices), required=False,
+                                             help_text=KINDS_HELP)  # fmt: skip
     is_active = serializers.BooleanField(required=False)
 
 
@@ -128,7 +167,9 @@ class RoutingRuleSerializer(serializers.ModelSerializer):
 
 
 class RoutingRuleInputSerializer(serializers.Serializer):
-    order = serializers.IntegerField(help_text=gettext_lazy("Rules are tried from the lowest order up."))
+    order = serializers.IntegerField(
+        help_text=gettext_lazy("Rules are tried from the lowest order up (0 to 1,000,000).")
+    )
     name = serializers.CharField(max_length=120)
     kind = serializers.ChoiceField(choices=ItemKind.choices)
     match = serializers.DictField(child=serializers.JSONField(), required=False)
@@ -225,3 +266,92 @@ class RoutingRuleViewSet(viewsets.GenericViewSet):
         except InvalidInput as error:
             raise _with_api_field_names(error) from None
         return Response(RoutingRuleSerializer(selectors.routing_rule_get(rule_id=rule.pk)).data)
+
+
+# --- Business hours of the agencies ---------------------------------------------------------------------
+
+
+class ClosedDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    label = serializers.CharField(max_length=120, allow_blank=True, required=False)
+
+
+class IntervalListField(serializers.ListField):
+    """One day's opening intervals: [["09:00", "12:30"], ["13:30", "18:00"]], local times."""
+
+    child = serializers.ListField(child=serializers.CharField(max_length=5), min_length=2, max_length=2)
+
+
+WEEK_HELP = gettext_lazy("Opening intervals per weekday, local wall-clock times: {\"monday\": [[\"09:00\", \"12:30\"], "
+                         "[\"13:30\", \"18:00\"]], …, \"sunday\": []}.")  # fmt: skip
+
+
+class AgencyCalendarSerializer(serializers.ModelSerializer):
+    agency_name = serializers.CharField(source="agency.name", read_only=True)
+    opening_hours = serializers.DictField(child=IntervalListField(), help_text=WEEK_HELP)
+    closed_days = ClosedDaySerializer(many=True)
+    is_default = serializers.SerializerMethodField(
+        help_text=gettext_lazy("True while the agency keeps the default hours (never set by an administrator).")
+    )
+
+    class Meta:
+        model = AgencyCalendar
+        fields = ["agency", "agency_name", "time_zone", "opening_hours", "closed_on_public_holidays",
+                  "holiday_subdivision", "closed_days", "is_default"]  # fmt: skip
+
+    def get_is_default(self, calendar: AgencyCalendar) -> bool:
+        return calendar.pk is None
+
+
+class AgencyCalendarInputSerializer(serializers.Serializer):
+    time_zone = serializers.CharField(max_length=64, required=False, help_text=gettext_lazy("e.g. Europe/Paris."))
+    opening_hours = serializers.DictField(child=IntervalListField(), required=False, help_text=WEEK_HELP)
+    closed_on_public_holidays = serializers.BooleanField(required=False)
+    holiday_subdivision = serializers.CharField(
+        max_length=8, required=False, allow_blank=True,
+        help_text=gettext_lazy("A subdivision with holidays of its own (57: Moselle, 974: La Réunion…), or empty."),
+    )  # fmt: skip
+    closed_days = ClosedDaySerializer(many=True, required=False,
+                                      help_text=gettext_lazy("The agency's own closed days (the whole list)."))  # fmt: skip
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        if "closed_days" in values:
+            values["closed_days"] = [{"date": row["date"].isoformat(), "label": row.get("label", "")}
+                                     for row in values["closed_days"]]  # fmt: skip
+        return values
+
+
+class AgencyCalendarViewSet(viewsets.GenericViewSet):
+    """Each agency's business hours, which the response and resolution targets count: everyone signed in
+    reads them, administrators change them. Keyed by the agency's id."""
+
+    permission_classes = [IsAuthenticated, OrgAdminWritesOthersRead]
+    serializer_class = AgencyCalendarSerializer
+    filter_backends: list = []
+    lookup_value_converter = "int"
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.agency_calendars()
+
+    @extend_schema(responses={200: AgencyCalendarSerializer(many=True)})
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(selectors.agency_calendars())
+        calendars = [selectors.calendar_of(agency) for agency in page]
+        return self.get_paginated_response(AgencyCalendarSerializer(calendars, many=True).data)
+
+    @extend_schema(responses={200: AgencyCalendarSerializer, **READ_ERRORS})
+    def retrieve(self, request: Request, pk: int) -> Response:
+        return Response(AgencyCalendarSerializer(selectors.agency_calendar_get(agency_id=pk)).data)
+
+    @extend_schema(
+        request=AgencyCalendarInputSerializer,
+        responses={200: AgencyCalendarSerializer, **WRITE_ERRORS, **READ_ERRORS},
+        description="Change the fields given. Items created afterwards count the new hours; open ones keep their "
+        "due times.",
+    )
+    def partial_update(self, request: Request, pk: int) -> Response:
+        agency = selectors.agency_calendar_get(agency_id=pk).agency
+        data = validated(AgencyCalendarInputSerializer, request, partial=True)
+        configuration.agency_calendar_update(actor=request.user, agency_id=agency.pk, **data)
+        return Response(AgencyCalendarSerializer(selectors.agency_calendar_get(agency_id=agency.pk)).data)

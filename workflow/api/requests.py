@@ -1,15 +1,19 @@
 """`service-requests/`: create, list (or a team queue), read, and one POST per lifecycle action."""
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.models import Team
 from common.api import ErrorSerializer, validated
 from workflow import selectors, services
 from workflow.api.common import (
+    ACTION_ERRORS,
     CommentInputSerializer,
+    ConflictSerializer,
     ItemCreateSerializer,
     ReasonInputSerializer,
     RoutedItemSerializer,
@@ -42,12 +46,47 @@ class ServiceRequestSerializer(RoutedItemSerializer):
         return requalified_to_id(request)
 
 
+class FieldsField(serializers.DictField):
+    """A category's fields by code; each value is checked against its field's type by the service."""
+
+    child = serializers.CharField(max_length=500, allow_blank=True)
+
+    def to_internal_value(self, data):
+        # A key is a field's code: one with a NUL byte is refused here, before any database sees it.
+        if isinstance(data, dict) and any("\x00" in str(key) for key in data):
+            raise serializers.ValidationError(gettext("A field's code cannot contain a null character."))
+        return super().to_internal_value(data)
+
+
+FIELDS_HELP = gettext_lazy("The category's fields by code, e.g. {\"invoice_number\": \"F-123\"}: text, a number, a date "
+                           "(YYYY-MM-DD) or the value of one of a choice's options (see `categories/`).")  # fmt: skip
+
+
 class ServiceRequestCreateSerializer(ItemCreateSerializer):
     category = serializers.SlugField(max_length=40, help_text=gettext_lazy("Category code."))
-    fields = serializers.DictField(
-        child=serializers.CharField(max_length=500, allow_blank=True), required=False,
-        help_text=gettext_lazy("The fields the category requires, e.g. {\"invoice_number\": \"F-123\"}."),
+    fields = FieldsField(required=False, help_text=FIELDS_HELP)
+    confirm = serializers.BooleanField(
+        required=False, default=False,
+        help_text=gettext_lazy("Open a second request although one of this category is open for the client "
+                               "(the 409's `open_request`); needs a `reason`."),
     )  # fmt: skip
+    reason = serializers.CharField(
+        max_length=500, required=False, allow_blank=True,
+        help_text=gettext_lazy("Why a second request is opened while one is open (with `confirm`)."),
+    )  # fmt: skip
+
+
+class OpenRequestSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    subject = serializers.CharField()
+    status = serializers.CharField()
+
+
+class OpenMatterConflictSerializer(ConflictSerializer):
+    """409 on create: the client already has an open request of this category."""
+
+    open_request = OpenRequestSerializer()
 
 
 class RequestListQuerySerializer(serializers.Serializer):
@@ -75,8 +114,28 @@ class AssignInputSerializer(serializers.Serializer):
 
 
 class TransferInputSerializer(serializers.Serializer):
-    team = serializers.IntegerField(source="team_id")
+    team = serializers.IntegerField(
+        source="team_id", help_text=gettext_lazy("An active team that handles the category and covers the client's "
+                                                 "agency (see `transfer-targets/`); any other is a 400 naming `team`."),
+    )  # fmt: skip
     reason = serializers.CharField(max_length=500, allow_blank=True)
+    category = serializers.SlugField(
+        max_length=40, required=False, allow_blank=True,
+        help_text=gettext_lazy("A category code, to correct the category on the way (the team must handle it)."),
+    )  # fmt: skip
+    fields = FieldsField(required=False, help_text=gettext_lazy("The new category's fields, with `category`."))
+
+
+class TransferTargetsQuerySerializer(serializers.Serializer):
+    category = serializers.SlugField(
+        max_length=40, required=False, help_text=gettext_lazy("Another category code: the teams that handle that one.")
+    )
+
+
+class TransferTargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Team
+        fields = ["id", "name", "kind", "scope"]
 
 
 class WaitInputSerializer(serializers.Serializer):
@@ -137,10 +196,26 @@ class ServiceRequestViewSet(ItemViewSet):
 
     @extend_schema(
         request=ServiceRequestCreateSerializer,
-        responses={201: ServiceRequestSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
+        responses={201: ServiceRequestSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,
+                   409: OpenMatterConflictSerializer},
         description="Write a client's request; the routing rules send it to a team's queue (or a person) and "
-        "`routing_reason` says why. Fields the category requires and that are missing answer 400 under `fields`.",
-    )
+        "`routing_reason` says why. A missing, unknown or ill-typed field of the category answers 400 under "
+        "`fields`. While the client has an open request of the same category, the answer is 409 with it "
+        "(`open_request`): add the call to it (`repeat_contact/`), or repeat with `confirm: true` and a `reason`.",
+    )  # fmt: skip
     def create(self, request: Request) -> Response:
         data = validated(ServiceRequestCreateSerializer, request)
         return self.answer(services.service_request_create(sender=request.user, **data), status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[TransferTargetsQuerySerializer],
+        responses={200: TransferTargetSerializer(many=True), **ACTION_ERRORS},
+        description="The teams the request may be transferred to: active, handling its category (or the "
+        "`category` given) and covering the client's agency. For those who may transfer it (403 otherwise).",
+    )
+    @action(detail=True, methods=["get"], url_path="transfer-targets")
+    def transfer_targets(self, request: Request, pk: int) -> Response:
+        params = query(TransferTargetsQuerySerializer, request)
+        teams = services.service_request_transfer_targets(user=request.user, request_id=pk,
+                                                          category=params.get("category"))  # fmt: skip
+        return Response(TransferTargetSerializer(teams, many=True).data)

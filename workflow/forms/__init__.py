@@ -9,21 +9,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
 from common.errors import InvalidInput
 from common.pages import BootstrapFormMixin, DateTimeLocalField, form_add_invalid_input
 from crm.models import Product
-from workflow.models import Category
+from workflow.fields import field_label, option_label
+from workflow.models import Category, FieldType
+from workflow.selectors import transfer_targets
 
 FIELD_PREFIX = "field_"
-
-
-def category_field_label(name: str) -> str:
-    """Field names are admin data (`invoice_number`), shown as words."""
-    return name.replace("_", " ").strip().capitalize()
 
 
 def add_service_errors(form: forms.BaseForm, error: InvalidInput) -> None:
@@ -59,32 +56,68 @@ class WorkflowForm(BootstrapFormMixin, forms.Form):
         return data
 
 
+def _no_nul(value: str | None) -> str:
+    """A code from the query string or a form, or "" when it holds a NUL byte (no database takes one)."""
+    return "" if value is None or "\x00" in str(value) else str(value)
+
+
+def category_field_input(spec: dict[str, Any]) -> forms.Field:
+    """The input of one of a category's fields, by its type, labelled in the reader's language.
+
+    Every input is optional here: whether a value is required and right for its type is the service's
+    rule (`workflow.services.inputs.check_category_fields`), whose 400 lands on the input.
+    """
+    field = _category_field_input(spec)
+    field.category_required = bool(spec.get("required", True))  # type: ignore[attr-defined]
+    if field.category_required:  # type: ignore[attr-defined]
+        field.widget.attrs["aria-required"] = "true"
+    return field
+
+
+def _category_field_input(spec: dict[str, Any]) -> forms.Field:
+    label = field_label(spec)
+    attrs: dict[str, str] = {"class": "form-control"}
+    kind = spec.get("type")
+    if kind == FieldType.CHOICE:
+        choices = [("", _("Choose…")), *((o["value"], option_label(spec, o["value"])) for o in spec.get("options", []))]
+        return forms.ChoiceField(label=label, required=False, choices=choices,
+                                 widget=forms.Select(attrs={**attrs, "class": "form-select"}))  # fmt: skip
+    if kind == FieldType.DATE:
+        return forms.CharField(label=label, required=False, max_length=10,
+                               widget=forms.DateInput(attrs={**attrs, "type": "date"}))  # fmt: skip
+    if kind == FieldType.NUMBER:
+        return forms.CharField(label=label, required=False, max_length=30,
+                               widget=forms.TextInput(attrs={**attrs, "inputmode": "decimal"}))  # fmt: skip
+    return forms.CharField(label=label, required=False, max_length=200, widget=forms.TextInput(attrs=attrs))
+
+
 class CategoryFieldsMixin:
-    """Adds the chosen category's fields (`field_<name>`) and reads them back as a dict."""
+    """Adds the chosen category's fields (`field_<code>`, by type) and reads them back as a dict."""
 
     category_fields: list[str]
+    category_required: set[str]
 
     def _selected_category(self) -> Category | None:
         form: Any = self
         code = form.data.get(form.add_prefix("category")) if form.is_bound else form.initial.get("category")
         if isinstance(code, Category):
             return code
+        code = _no_nul(code)
         return Category.objects.filter(code=code, is_active=True).first() if code else None
 
     def add_category_fields(self) -> None:
         category = self._selected_category()
-        self.category_fields = list(category.required_fields) if category else []
-        for name in self.category_fields:
-            self.fields[f"{FIELD_PREFIX}{name}"] = forms.CharField(  # type: ignore[attr-defined]
-                label=category_field_label(name),
-                max_length=200,
-                required=False,
-                widget=forms.TextInput(attrs={"class": "form-control", "aria-required": "true"}),
-            )
+        specs = category.field_definitions if category else []
+        self.category_fields = [spec["code"] for spec in specs]
+        self.category_required = {spec["code"] for spec in specs if spec.get("required", True)}
+        for spec in specs:
+            self.fields[f"{FIELD_PREFIX}{spec['code']}"] = category_field_input(spec)  # type: ignore[attr-defined]
 
     def category_field_values(self) -> dict[str, str]:
+        """The values typed, blanks left out (the service names a blank required one)."""
         data: Any = self
-        return {name: data.cleaned_data.get(f"{FIELD_PREFIX}{name}", "") for name in self.category_fields}
+        values = {name: data.cleaned_data.get(f"{FIELD_PREFIX}{name}", "") for name in self.category_fields}
+        return {name: value for name, value in values.items() if str(value).strip()}
 
     def service_data(self) -> dict[str, Any]:
         """The input, the category's fields gathered as the service's `fields` dict."""
@@ -118,7 +151,13 @@ class ServiceRequestForm(CategoryFieldsMixin, WorkflowForm):
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     callback_after = DateTimeLocalField(label=_("Call back from"))
     callback_before = DateTimeLocalField(label=_("Call back until"))
+    # Shown once the service answered that the client has an open request of this category.
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Why a second request"), max_length=500, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
     preset_from_query = ("category",)  # the 360 may link to a new request of a category
+    # Inputs the page shows only when the service asked for them (the open-matter choice).
+    on_conflict = ("confirm", "reason")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -188,15 +227,42 @@ class AssignForm(WorkflowForm):
         self.fields["assignee"].choices = [("", _("Choose a team member…")), *((m.pk, str(m)) for m in members)]
 
 
-class TransferForm(WorkflowForm):
+class TransferForm(CategoryFieldsMixin, WorkflowForm):
+    """To the team that should have had it; the category may be corrected on the way, which changes the teams.
+
+    The teams offered are those the service accepts (`transfer_targets`): active, handling the
+    category chosen, covering the client's agency. Choosing another category fetches its teams and
+    its fields (htmx); the values the request already carries stay and count for fields of the same code.
+    """
+
+    category_container_id = "transfer-category-fields"
     passed_as_ids = ("team",)
+    category = forms.ChoiceField(label=_("Category"), required=False,
+                                 help_text=_("Correct it if the request was sent under the wrong one."))  # fmt: skip
     team = forms.ModelChoiceField(label=_("To the team"), queryset=Team.objects.none(),
                                   empty_label=_("Choose a team…"))  # fmt: skip
     reason = _text(_("Why this team"), max_length=200)
 
-    def __init__(self, *args, current_team_id: int | None, **kwargs) -> None:
+    def __init__(self, *args, request: Any, **kwargs) -> None:
+        self.request_category = request.category
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = Team.objects.filter(is_active=True).exclude(pk=current_team_id).order_by("name")
+        self.fields["category"].choices = list(Category.objects.filter(is_active=True).order_by("name")
+                                               .values_list("code", "name"))  # fmt: skip
+        self.fields["category"].initial = request.category.code
+        category = self._selected_category() or request.category
+        self.fields["team"].queryset = transfer_targets(request=request, category=category)
+        self.add_category_fields()
+        auto_id = self.auto_id if isinstance(self.auto_id, str) else "id_%s"
+        # Another category: its teams replace the team's options, and its fields come along (out of band).
+        self.fields["category"].widget.attrs.update({
+            "hx-get": reverse("workflow:request-transfer-teams", args=[request.pk]),
+            "hx-trigger": "change", "hx-target": f"#{auto_id % 'team'}", "hx-swap": "innerHTML",
+        })  # fmt: skip
+
+    def _selected_category(self) -> Category | None:
+        """The category chosen, when it is not the request's own (whose fields the request already carries)."""
+        chosen = super()._selected_category() if self.is_bound else None
+        return None if chosen == self.request_category else chosen
 
 
 class RequestRequalifyForm(WorkflowForm):

@@ -1,4 +1,4 @@
-"""Forms of the workflow settings an administrator keeps: categories and routing rules."""
+"""Forms of the workflow settings an administrator keeps: categories, routing rules, agencies' business hours."""
 
 from typing import Any
 
@@ -6,34 +6,80 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Region, Team, TeamKind, User
+from common.pages import BootstrapFormMixin
 from crm.models import Channel, Segment
 from workflow.forms import WorkflowForm
-from workflow.models import Assignment, Category, ItemKind, TargetType
+from workflow.hours import DEFAULT_TIME_ZONE, HOLIDAY_SUBDIVISION_NAMES
+from workflow.models import AgencyCalendar, Assignment, Category, FieldType, ItemKind, TargetType, Weekday
+from workflow.services.configuration import MAX_FIELDS, queue_team_kinds
 
 
 class CategorySettingsForm(WorkflowForm):
     code = forms.SlugField(label=_("Code"), max_length=40)
     name = forms.CharField(label=_("Name"), max_length=120)
-    required_fields = forms.CharField(
-        label=_("Required fields"), required=False,
-        help_text=_("Names separated by commas, e.g. invoice_number, contract_number."),
+    response_hours = forms.IntegerField(label=_("Response target (business hours)"), min_value=1, initial=8)
+    resolution_hours = forms.IntegerField(label=_("Resolution target (business hours)"), min_value=1, initial=72)
+    default_team_kind = forms.ChoiceField(label=_("Default queue: team of kind"), initial=TeamKind.AFTER_SALES)
+    extra_team_kinds = forms.MultipleChoiceField(
+        label=_("Also handled by"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("A request of this category may be transferred to a team of the default kind or of these, "
+                    "covering the client's agency."),
     )  # fmt: skip
-    response_hours = forms.IntegerField(label=_("Response target (hours)"), min_value=1, initial=8)
-    resolution_hours = forms.IntegerField(label=_("Resolution target (hours)"), min_value=1, initial=72)
-    default_team_kind = forms.ChoiceField(label=_("Default queue: team of kind"), choices=TeamKind.choices,
-                                          initial=TeamKind.AFTER_SALES)  # fmt: skip
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        kinds = [(kind, label) for kind, label in TeamKind.choices if kind in queue_team_kinds()]
+        self.fields["default_team_kind"].choices = kinds
+        self.fields["extra_team_kinds"].choices = kinds
+        self.fields["extra_team_kinds"].widget.attrs["class"] = "list-unstyled"
 
     @classmethod
     def initial_from(cls, category: Category) -> dict[str, Any]:
-        initial = {name: getattr(category, name) for name in cls.base_fields}
-        initial["required_fields"] = ", ".join(category.required_fields)
-        return initial
+        return {name: getattr(category, name) for name in cls.base_fields}
 
-    def service_data(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data["required_fields"] = [name.strip() for name in data["required_fields"].split(",") if name.strip()]
-        return data
+
+class CategoryFieldForm(BootstrapFormMixin, forms.Form):
+    """One field of a category: its code, its words, its type; a choice's options one per line."""
+
+    code = forms.CharField(label=_("Code"), max_length=40, required=False)
+    label_fr = forms.CharField(label=_("Label in French"), max_length=120, required=False)
+    label_en = forms.CharField(label=_("Label in English"), max_length=120, required=False)
+    type = forms.ChoiceField(label=_("Type"), choices=FieldType.choices, initial=FieldType.TEXT)
+    required = forms.BooleanField(label=_("Required"), required=False, initial=True)
+    options = forms.CharField(
+        label=_("Options (for a choice)"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line: code | French label | English label."),
+    )  # fmt: skip
+
+    def definition(self) -> dict[str, Any] | None:
+        """The definition typed, or None for a row left empty."""
+        data = self.cleaned_data
+        if not data or not (data.get("code") or "").strip():
+            return None
+        options = []
+        for line in (data.get("options") or "").splitlines():
+            parts = [part.strip() for part in line.split("|")]
+            if any(parts):
+                value, label_fr, label_en = (parts + ["", "", ""])[:3]
+                options.append({"value": value, "label_fr": label_fr, "label_en": label_en})
+        return {"code": data["code"].strip(), "label_fr": data["label_fr"], "label_en": data["label_en"],
+                "type": data["type"], "required": data["required"], "options": options}  # fmt: skip
+
+    @classmethod
+    def initial_from(cls, spec: dict[str, Any]) -> dict[str, Any]:
+        options = "\n".join(f"{o['value']} | {o['label_fr']} | {o['label_en']}" for o in spec.get("options") or [])
+        return {**{key: spec.get(key) for key in ("code", "label_fr", "label_en", "type", "required")},
+                "options": options}  # fmt: skip
+
+
+# The category page edits its fields as rows, with two empty ones to add fields (more after saving).
+CategoryFieldFormSet = forms.formset_factory(CategoryFieldForm, extra=2, max_num=MAX_FIELDS, validate_max=True)
+
+
+def category_field_rows(category: Category | None, data: Any = None) -> Any:
+    initial = [CategoryFieldForm.initial_from(spec) for spec in category.field_definitions] if category else []
+    return CategoryFieldFormSet(data, initial=initial, prefix="fields")
 
 
 def _split(value: str) -> list[str]:
@@ -103,3 +149,58 @@ class RoutingRuleForm(WorkflowForm):
             "assignment": data["assignment"],
             "is_active": data["is_active"],
         }
+
+
+# --- Business hours of an agency ----------------------------------------------------------------------------
+
+
+def _intervals_text(intervals: list[list[str]]) -> str:
+    return ", ".join(f"{start}-{end}" for start, end in intervals)
+
+
+class AgencyCalendarForm(WorkflowForm):
+    """A week of opening hours as one line per day ("09:00-12:30, 13:30-18:00"; empty: closed)."""
+
+    time_zone = forms.CharField(label=_("Time zone"), max_length=64, initial=DEFAULT_TIME_ZONE)
+    closed_on_public_holidays = forms.BooleanField(label=_("Closed on French public holidays"), required=False,
+                                                   initial=True)  # fmt: skip
+    holiday_subdivision = forms.ChoiceField(label=_("Public holidays of"), required=False)
+    closed_days = forms.CharField(
+        label=_("The agency's own closed days"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: YYYY-MM-DD and a label, e.g. 2026-08-14 Pont de l'Assomption."),
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for day, label in Weekday.choices:
+            self.fields[f"hours_{day}"] = forms.CharField(
+                label=label, required=False, max_length=100,
+                widget=forms.TextInput(attrs={"class": "form-control", "placeholder": _("closed")}),
+            )  # fmt: skip
+        self.fields["holiday_subdivision"].choices = [("", _("Metropolitan France")), *HOLIDAY_SUBDIVISION_NAMES]
+
+    @classmethod
+    def initial_from(cls, calendar: AgencyCalendar) -> dict[str, Any]:
+        initial: dict[str, Any] = {name: getattr(calendar, name) for name in
+                                   ("time_zone", "closed_on_public_holidays", "holiday_subdivision")}  # fmt: skip
+        initial["closed_days"] = "\n".join(f"{row['date']} {row.get('label', '')}".strip()
+                                           for row in calendar.closed_days)  # fmt: skip
+        for day in Weekday.values:
+            initial[f"hours_{day}"] = _intervals_text(calendar.opening_hours.get(day) or [])
+        return initial
+
+    def service_data(self) -> dict[str, Any]:
+        """The input as the service takes it: intervals as pairs, closed days as rows (the service checks them)."""
+        data = self.cleaned_data
+        week = {}
+        for day in Weekday.values:
+            parts = [part.strip() for part in (data.get(f"hours_{day}") or "").split(",") if part.strip()]
+            week[day] = [[bound.strip() for bound in part.split("-", 1)] for part in parts]
+        closed = []
+        for line in (data.get("closed_days") or "").splitlines():
+            if line.strip():
+                day, _sep, label = line.strip().partition(" ")
+                closed.append({"date": day, "label": label.strip()})
+        return {"time_zone": data["time_zone"].strip(), "opening_hours": week,
+                "closed_on_public_holidays": data["closed_on_public_holidays"],
+                "holiday_subdivision": data["holiday_subdivision"], "closed_days": closed}  # fmt: skip

@@ -23,6 +23,7 @@ from workflow.services.requests import (
     service_request_resolve,
     service_request_start,
     service_request_transfer,
+    service_request_transfer_targets,
     service_request_wait,
 )
 
@@ -47,5 +48,6 @@ __all__ = [
     "service_request_resolve",
     "service_request_start",
     "service_request_transfer",
+    "service_request_transfer_targets",
     "service_request_wait",
 ]

@@ -18,11 +18,13 @@ from django.utils.translation import gettext as _
 
 from accounts import rights
 from accounts.models import User
-from common.errors import InvalidInput, PermissionDenied
+from common.errors import Conflict, InvalidInput, PermissionDenied
 from crm.models import Channel, Client
 from crm.selectors import client_get_for_user
 from trace.catalogue import EventType
 from workflow import selectors
+from workflow.due import due_dates
+from workflow.hours import agency_calendar
 from workflow.kinds import Item, Kind
 from workflow.routing import route_item
 from workflow.services.common import check_callback_window, record, require_text
@@ -32,13 +34,33 @@ from workflow.transitions import next_status
 def lock(kind: Kind, *, user: User, item_id: int | str, action: str | None = None) -> Any:
     """The item, if the user may read it (else NotFound), locked for the rest of the transaction.
 
-    With `action`, the user must also be one who may take it (else PermissionDenied).
+    With `action`, the user must also be one who may take it: PermissionDenied when they may not, as
+    the item stood when they asked; Conflict when they could, but someone changed the item while they
+    waited for its lock (a colleague accepted the lead first, a manager transferred the request).
+
+    The row is locked by its id after the scoped read, not through the scope itself: on PostgreSQL a
+    locked row that no longer matches the scope once the other writer commits would simply vanish
+    from the answer, and a person beaten by a colleague would get 404 instead of "someone was first".
     """
-    locked = kind.readable(user=user).select_for_update(of=("self",)).select_related(*kind.locked_relations)
-    item = selectors.one(locked, item_id)
+    seen = selectors.one(kind.readable(user=user).select_related(*kind.locked_relations), item_id)
     if action is not None:
-        kind.require(user=user, item=item, action=action)
+        kind.require(user=user, item=seen, action=action)
+    item = kind.model.objects.select_for_update(of=("self",)).select_related(*kind.locked_relations).get(pk=seen.pk)
+    if action is not None:
+        try:
+            kind.require(user=user, item=item, action=action)
+        except PermissionDenied:
+            raise changed_meanwhile(item) from None
     return item
+
+
+def changed_meanwhile(item: Item) -> Conflict:
+    """The 409 of someone who acted on what they saw, while a colleague changed it first."""
+    return Conflict(
+        _("Someone acted on %(ref)s meanwhile: it is now “%(status)s”. Reload the page to see where it stands.")
+        % {"ref": item.reference, "status": item.get_status_display()},
+        status=item.status,
+    )
 
 
 def move(kind: Kind, item: Item, action: str, **changes: Any) -> None:
@@ -112,7 +134,7 @@ def new_item(
     subject = require_text(subject, "subject")
     if origin_channel not in Channel.values:
         raise InvalidInput({"origin_channel": _("Unknown channel.")})
-    check_callback_window(callback_after, callback_before)
+    check_callback_window(callback_after, callback_before, calendar=agency_calendar(client.agency_id))
     return NewItem(sender, client, subject, description or "", callback_after, callback_before, origin_channel)
 
 
@@ -136,9 +158,7 @@ def write_item(kind: Kind, new: NewItem, **own: Any) -> Any:
     )
     if route.assignee is not None and kind.held_status:
         item.status = kind.held_status
-    response, resolution = kind.targets(item)
-    now = timezone.now()
-    item.response_due_at, item.resolution_due_at = now + response, now + resolution
+    item.response_due_at, item.resolution_due_at = due_dates(item, timezone.now())
     item.save(force_insert=True)
     source = new.requalified_from
     record(actor=new.sender, item=item, action="created",

@@ -12,11 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import rights
 from accounts.models import User
 from common.errors import Conflict, InvalidInput
 from crm.models import Channel
-from workflow import events
+from workflow import events, selectors
 from workflow.kinds import LEAD, REQUEST
 from workflow.models import Lead, ServiceRequest
 from workflow.services import items
@@ -92,11 +91,13 @@ def lead_lost(*, lead_id: int, user: User, reason: str) -> Lead:
 
 @transaction.atomic
 def lead_reassign(*, lead_id: int, actor: User, assignee_id: int, reason: str = "") -> Lead:
-    """A manager gives the lead to another salesperson of the client's agency."""
+    """A manager gives the lead to another salesperson covering the client's agency (`lead_reassign_candidates`)."""
     lead = items.lock(LEAD, user=actor, item_id=lead_id, action="reassign")
-    assignee = User.objects.filter(pk=assignee_id, is_active=True).first()
-    if assignee is None or not rights.has_agency_perm(assignee, rights.WORK_LEADS, lead.client.agency_id):
-        raise InvalidInput({"assignee": _("Choose a salesperson of the client's agency.")})
+    agency_id = lead.client.agency_id
+    sellers = selectors.lead_reassign_candidates(agency_ids=[agency_id])[agency_id]
+    assignee = next((person for person in sellers if person.pk == int(assignee_id)), None)
+    if assignee is None:
+        raise InvalidInput({"assignee": _("Choose a salesperson covering the client's agency.")})
     if assignee.pk == lead.assignee_id:
         raise Conflict(_("The lead is already with this person."), status=lead.status)
     previous = lead.assignee_id

@@ -5,10 +5,9 @@ What a request shares with a lead (locking, moves, creation, requalification) is
 the claim, assignment and transfer between teams, and the counters of repeat contacts.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, F, PositiveSmallIntegerField, Value, When
 from django.db.models.functions import Coalesce
@@ -18,37 +17,16 @@ from django.utils.translation import gettext as _
 from accounts.models import Team, User
 from common.errors import Conflict, InvalidInput
 from crm.models import Channel, Client
-from workflow import events
+from workflow import events, selectors
+from workflow.due import due_dates
 from workflow.kinds import LEAD, REQUEST
-from workflow.models import Category, Lead, RequestStatus, ServiceRequest
+from workflow.models import OPEN_REQUEST_STATUSES, Category, Lead, RequestStatus, ServiceRequest
 from workflow.routing import team_members
-from workflow.selectors import request_get_for_user
+from workflow.selectors import request_get_for_user, user_team_ids
 from workflow.services import items
 from workflow.services.common import record, require_text
 from workflow.services.inputs import category_or_error, check_category_fields, product_or_error
 from workflow.transitions import next_status
-
-
-def _note_repeat_contact(*, client: Client, category: Category, actor: User | None) -> None:
-    """A new request on a matter already open (or just resolved) means the client had to call back."""
-    since = timezone.now() - timedelta(days=settings.REPEAT_CONTACT_DAYS)
-    earlier = (
-        ServiceRequest.objects.filter(client=client, category=category)
-        .filter(
-            status__in=[
-                RequestStatus.NEW,
-                RequestStatus.ASSIGNED,
-                RequestStatus.IN_PROGRESS,
-                RequestStatus.WAITING_CLIENT,
-                RequestStatus.RESOLVED,
-            ],
-        )  # fmt: skip
-        .exclude(status=RequestStatus.RESOLVED, resolved_at__lt=since)
-        .order_by("-created_at")
-        .first()
-    )
-    if earlier is not None:
-        _count_repeat_contact(item=earlier, actor=actor, source="new_request")
 
 
 def _count_repeat_contact(*, item: ServiceRequest, actor: User | None, source: str) -> None:
@@ -57,23 +35,54 @@ def _count_repeat_contact(*, item: ServiceRequest, actor: User | None, source: s
     record(actor=actor, item=item, action=events.REQUEST_REPEAT_CONTACT, payload={"source": source})
 
 
+def open_request_of(*, client: Client, category: Category) -> ServiceRequest | None:
+    """The client's open request of this category, the oldest if several were opened anyway."""
+    return (
+        ServiceRequest.objects.filter(client=client, category=category, status__in=OPEN_REQUEST_STATUSES)
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
 @transaction.atomic
 def service_request_create(
     *, sender: User | None, client_id: int, category: str | Category, subject: str, description: str = "",
     fields: dict[str, Any] | None = None, callback_after: datetime | None = None,
     callback_before: datetime | None = None, origin_channel: str = Channel.INBOUND_CALL, check_rights: bool = True,
+    confirm: bool = False, reason: str = "",
 ) -> ServiceRequest:  # fmt: skip
     """Write a client's request and send it to the right team's queue.
 
-    `check_rights=False` is for channel intake (web form, e-mail), where no person acts.
+    One open matter per category (issue 8): while the client has an open request of this category,
+    a person creating another gets a 409 carrying the open one (`open_request`), so that the call is
+    added to it (`service_request_repeat_contact`, in their own name); repeated with `confirm` and a
+    `reason`, a second request is opened anyway and says which one was open and why.
+
+    `check_rights=False` is for channel intake (web form, e-mail), where no person acts: it answers
+    the same whatever exists, so it opens the request without asking.
     """
     new = items.new_item(REQUEST, sender=sender, client_id=client_id, check_rights=check_rights, subject=subject,
                          description=description, callback_after=callback_after, callback_before=callback_before,
                          origin_channel=origin_channel)  # fmt: skip
     category = category_or_error(category)
     fields = check_category_fields(category, fields)
-    _note_repeat_contact(client=new.client, category=category, actor=sender)
-    return items.write_item(REQUEST, new, category=category, fields=fields)
+    # Two people sending the same client's matter at once: the second waits, then sees the first.
+    Client.objects.select_for_update().filter(pk=new.client.pk).first()
+    already = open_request_of(client=new.client, category=category) if check_rights else None
+    reason = (reason or "").strip()
+    if already is not None and confirm and not reason:
+        raise InvalidInput({"reason": _("Say why a second request is needed while one is open.")})
+    if already is not None and not confirm:
+        raise Conflict(
+            _("%(client)s already has an open “%(category)s” request, %(ref)s (“%(subject)s”): add this call to it, "
+              "or confirm a second request with a reason.")
+            % {"client": new.client.name, "category": category.name, "ref": already.reference,
+               "subject": already.subject},
+            status=already.status, open_request={"id": already.pk, "reference": already.reference,
+                                                 "subject": already.subject, "status": already.status},
+        )  # fmt: skip
+    despite = {"opened_despite": already, "opened_despite_reason": reason[:500]} if already is not None else {}
+    return items.write_item(REQUEST, new, category=category, fields=fields, **despite)
 
 
 @transaction.atomic
@@ -86,7 +95,12 @@ def service_request_claim(*, request_id: int, user: User) -> ServiceRequest:
     request = request_get_for_user(user=user, request_id=request_id)
     REQUEST.require(user=user, item=request, action="claim")
     now = timezone.now()
-    won = ServiceRequest.objects.filter(pk=request.pk, status=RequestStatus.NEW, assignee__isnull=True).update(
+    # Also still in a team of the claimer's: a transfer committed while this claim waited for the row
+    # moves the request to a queue the claimer is not in, and the claim must then find nothing to take
+    # (PostgreSQL re-checks the whole condition on the row the transfer wrote).
+    won = ServiceRequest.objects.filter(
+        pk=request.pk, status=RequestStatus.NEW, assignee__isnull=True, team_id__in=user_team_ids(user)
+    ).update(
         status=RequestStatus.ASSIGNED,
         assignee=user,
         status_changed_at=now,
@@ -101,8 +115,15 @@ def service_request_claim(*, request_id: int, user: User) -> ServiceRequest:
     )
     if not won:
         request.refresh_from_db()
+        if request.team_id not in user_team_ids(user):
+            raise Conflict(
+                _("%(ref)s was transferred to another team meanwhile: it is no longer in your queue.")
+                % {"ref": request.reference},
+                status=request.status,
+            )
         raise Conflict(
-            _("This request has already been claimed: it is %(status)s.") % {"status": request.status},
+            _("%(ref)s has already been taken in charge: it is “%(status)s”.")
+            % {"ref": request.reference, "status": request.get_status_display()},
             status=request.status,
         )
     request.refresh_from_db()
@@ -187,22 +208,67 @@ def service_request_cancel(*, request_id: int, user: User, reason: str) -> Servi
                       status_reason=reason)  # fmt: skip
 
 
+def service_request_transfer_targets(*, user: User, request_id: int, category: str | None = None) -> list[Team]:
+    """The teams a transfer may choose (no write): for whoever may transfer the request, else 403 (404 out of scope).
+
+    Those of `category` when the transfer is to correct it (400 for an unknown one).
+    """
+    request = request_get_for_user(user=user, request_id=request_id)
+    REQUEST.require(user=user, item=request, action="transfer")
+    chosen = category_or_error(category) if category not in (None, "") else request.category
+    return list(selectors.transfer_targets(request=request, category=chosen))
+
+
+def _transfer_refusal(*, team: Team | None, request: ServiceRequest, category: Category) -> str:
+    """Why this team may not take the request, in a sentence (it is not one of `transfer_targets`)."""
+    if team is None or not team.is_active:
+        return _("Choose an active team.")
+    if team.kind not in category.handling_team_kinds:
+        return _("%(team)s does not handle “%(category)s” requests.") % {"team": team.name, "category": category.name}
+    return _("%(team)s does not cover the agency of %(client)s.") % {"team": team.name, "client": request.client.name}
+
+
 @transaction.atomic
-def service_request_transfer(*, request_id: int, user: User, team_id: int, reason: str) -> ServiceRequest:
-    """Send the request to the right team: back to `new` in that queue, counted as a misrouting."""
+def service_request_transfer(
+    *, request_id: int, user: User, team_id: int, reason: str, category: str | None = None,
+    fields: dict[str, Any] | None = None,
+) -> ServiceRequest:  # fmt: skip
+    """Send the request to the right team: back to `new` in that queue, counted as a misrouting.
+
+    The team must handle the request's category and cover the client's agency (`transfer_targets`);
+    any other is a 400 naming `team` and why. A transfer may also correct the category (`category`,
+    with the new category's `fields`): the team must then handle the new one, and the due times are
+    counted again from the request's creation with the new category's targets.
+    """
     request = items.lock(REQUEST, user=user, item_id=request_id, action="transfer")
     reason = require_text(reason, "reason")
-    team = Team.objects.filter(pk=team_id, is_active=True).first()
-    if team is None:
-        raise InvalidInput({"team": _("Choose an active team.")})
-    if team.pk == request.team_id:
+    new_category = request.category
+    if category not in (None, "", request.category.code):
+        new_category = category_or_error(category)
+    changes: dict[str, Any] = {}
+    if new_category != request.category:
+        changes["category"] = new_category
+        changes["fields"] = check_category_fields(new_category, fields, kept=request.fields)
+    elif fields:
+        raise InvalidInput({"fields": [_("Fields change only with the category.")]})
+    team = Team.objects.filter(pk=team_id).first()
+    if team is not None and team.pk == request.team_id:
         raise Conflict(_("The request is already in this team's queue."), status=request.status)
+    if (
+        team is None
+        or not selectors.transfer_targets(request=request, category=new_category).filter(pk=team.pk).exists()
+    ):
+        raise InvalidInput({"team": _transfer_refusal(team=team, request=request, category=new_category)})
+    payload = {"from_team": request.team_id, "to_team": team.pk}
+    if "category" in changes:
+        payload.update({"from_category": request.category.code, "to_category": new_category.code})
+        request.category = new_category
+        changes["response_due_at"], changes["resolution_due_at"] = due_dates(request, request.created_at)
     return items.step(
-        REQUEST, request, "transfer", by=user, event=events.REQUEST_TRANSFERRED,
-        payload={"from_team": request.team_id, "to_team": team.pk},
+        REQUEST, request, "transfer", by=user, event=events.REQUEST_TRANSFERRED, payload=payload,
         team=team, assignee=None, transfer_count=request.transfer_count + 1, routing_rule=None, sla_level=0,
         routing_reason={"code": "transferred", "by": user.pk, "team": team.pk, "reason": reason[:200]},
-        status_reason=reason,
+        status_reason=reason, **changes,
     )  # fmt: skip
 
 

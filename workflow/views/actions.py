@@ -27,13 +27,14 @@ class Action:
     done: str
     style: str = "primary"
     by: str = "user"  # the service's name for the person acting (`actor` where one acts on others' work)
-    # What the form needs to offer its choices, from the item (the team's members, the other teams...).
-    choices: Callable[[Item], dict[str, Any]] | None = None
+    # What the form needs to offer its choices, from the item and who acts (the team's members, the teams
+    # that may take it, the salespeople but the manager himself...).
+    choices: Callable[[Item, User], dict[str, Any]] | None = None
     # How a 409 reads, from the item as it now is (None: the service's message).
     conflict: Callable[[Item | None, User, str], str] | None = None
 
-    def new_form(self, item: Item, *args: Any, **kwargs: Any) -> forms.WorkflowForm:
-        return self.form(*args, **kwargs, **(self.choices(item) if self.choices else {}))
+    def new_form(self, item: Item, user: User, *args: Any, **kwargs: Any) -> forms.WorkflowForm:
+        return self.form(*args, **kwargs, **(self.choices(item, user) if self.choices else {}))
 
 
 @dataclass
@@ -50,7 +51,7 @@ class Panel:
         self.needs_input = bool(self.form.fields)
 
 
-def action_panels(*, item: Item, names: list[str], registry: dict[str, Action],
+def action_panels(*, item: Item, user: User, names: list[str], registry: dict[str, Action],
                   bound: tuple[str, forms.WorkflowForm] | None = None) -> list[Panel]:  # fmt: skip
     """The panels of the actions the user may do; the one that just failed keeps its input and errors."""
     panels = []
@@ -58,7 +59,7 @@ def action_panels(*, item: Item, names: list[str], registry: dict[str, Action],
         if bound and bound[0] == name:
             panels.append(Panel(name, registry[name], bound[1], open=True))
         else:
-            panels.append(Panel(name, registry[name], registry[name].new_form(item, id_prefix=name)))
+            panels.append(Panel(name, registry[name], registry[name].new_form(item, user, id_prefix=name)))
     return panels
 
 
@@ -78,7 +79,7 @@ def run_action(request: HttpRequest, *, item: Item, name: str, registry: dict[st
     action = registry.get(name)
     if action is None:
         raise Http404()
-    form = action.new_form(item, request.POST, id_prefix=id_prefix)
+    form = action.new_form(item, request.user, request.POST, id_prefix=id_prefix)
     if not form.is_valid():
         return Outcome(form=form, status=400)
     try:

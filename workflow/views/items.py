@@ -18,11 +18,11 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import rights
 from accounts.models import User
-from common.errors import InvalidInput
+from common.errors import Conflict, InvalidInput
 from common.pages import domain_errors_as_http
 from crm.models import Client
 from crm.selectors import client_get_for_user
@@ -32,6 +32,7 @@ from workflow.forms import WorkflowForm, add_service_errors
 from workflow.kinds import LEAD, REQUEST, Item, Kind
 from workflow.routing import describe_routing
 from workflow.selectors import item_comments
+from workflow.services.requests import open_request_of
 from workflow.views.actions import Action, action_panels, flash, refetch, run_action
 from workflow.views.history import item_history_entries
 from workflow.views.leads import LEAD_ACTIONS
@@ -76,7 +77,7 @@ def item_page(request: HttpRequest, pages: Pages, item: Item, *, bound: tuple[st
         "linked_from": link(user, item.requalified_from),
         "linked_to": link(user, requalified_to(item)),
         "panels": action_panels(
-            item=item, names=kind.actions_for(user=user, item=item), registry=pages.actions, bound=bound
+            item=item, user=user, names=kind.actions_for(user=user, item=item), registry=pages.actions, bound=bound
         ),  # fmt: skip
         "problem": problem,
         **pages.facts(item),
@@ -97,14 +98,23 @@ def detail_view(pages: Pages) -> View:
 
 
 def action_view(pages: Pages) -> View:
-    """Any action on the item. From a list (htmx, `return=row`) the answer is the row itself."""
+    """Any action on the item. From a list (htmx, `return=row`) the answer is the row itself.
 
-    @require_POST
+    From the item's page, an action the item's state refuses (409, e.g. a colleague was first) goes
+    back to the item's page with its message (post, redirect, get): reloading shows the page as it now
+    is, never the browser's resubmission or a bare 405. Bad input (400) shows the form again with what
+    was typed and its errors; 403 and 404 are the services'. The action's address opened by GET (a
+    reload after an error, a bookmark) leads to the item's page.
+    """
+
+    @require_http_methods(["GET", "POST"])
     @login_required
     @domain_errors_as_http
     def act(request: HttpRequest, action: str, **url: int) -> HttpResponse:
         user, kind, item_id = request.user, pages.kind, url[f"{pages.kind.name}_id"]
         item = kind.get(user=user, item_id=item_id)
+        if request.method == "GET":
+            return redirect(kind.detail_url, item.pk)
         as_row = bool(request.htmx) and request.POST.get("return") == "row"
         outcome = run_action(request, item=item, name=action, registry=pages.actions,
                              id_prefix=f"{action}-{item.pk}" if as_row else action)  # fmt: skip
@@ -119,6 +129,9 @@ def action_view(pages: Pages) -> View:
                 setattr(row, f"{action}_form", outcome.form)  # keep what was typed, with the errors
             context = {"item": row, "kind": kind, "problem": outcome.problem, "done": outcome.message}
             return render(request, pages.row_template, context, status=outcome.status)
+        if outcome.status == 409:
+            messages.warning(request, outcome.problem)
+            return redirect(kind.list_url) if fresh is None else redirect(kind.detail_url, item.pk)
         if outcome.status != 200:
             return item_page(request, pages, fresh or item, bound=(action, outcome.form), problem=outcome.problem,
                              status=outcome.status)  # fmt: skip
@@ -135,6 +148,20 @@ def _client_for_creating(request: HttpRequest, client_id: int, kind: Kind) -> Cl
     return client
 
 
+def _no_nul(value: str | None) -> str | None:
+    """A value from the query string, or None when it holds a NUL byte (no database takes one)."""
+    return None if value is not None and "\x00" in value else value
+
+
+def _asked_to_confirm(form: WorkflowForm, client: Client) -> dict | None:
+    """The open matter, when a second request was confirmed but refused (no reason): the choice stays offered."""
+    category = form.cleaned_data.get("category")
+    if not form.cleaned_data.get("confirm") or category is None:
+        return None
+    already = open_request_of(client=client, category=category)
+    return {"id": already.pk, "reference": already.reference, "subject": already.subject} if already else None
+
+
 def create_view(pages: Pages) -> View:
     """Reception's form to send a new item for a client."""
 
@@ -143,7 +170,7 @@ def create_view(pages: Pages) -> View:
     @domain_errors_as_http
     def create(request: HttpRequest, client_id: int) -> HttpResponse:
         client = _client_for_creating(request, client_id, pages.kind)
-        status = 200
+        status, open_matter = 200, None
         if request.method == "POST":
             form = pages.create_form(request.POST)
             status = 400
@@ -152,15 +179,20 @@ def create_view(pages: Pages) -> View:
                     item = pages.create(sender=request.user, client_id=client.pk, **form.service_data())
                 except InvalidInput as error:
                     add_service_errors(form, error)
+                    open_matter = _asked_to_confirm(form, client)
+                except Conflict as conflict:
+                    # The client has this matter open already: add the call to it, or say why a second one.
+                    status, open_matter = 409, {**conflict.extra.get("open_request", {}), "message": conflict.message}
                 else:
                     holder = item.assignee or item.team
                     messages.success(request, str(pages.sent) % {"ref": item.reference, "holder": holder})
                     return redirect(pages.created_url(item))
         else:
-            form = pages.create_form(
-                initial={name: request.GET.get(name) for name in pages.create_form.preset_from_query}
-            )
-        return render(request, pages.form_template, {"form": form, "client": client}, status=status)
+            form = pages.create_form(initial={
+                name: _no_nul(request.GET.get(name)) for name in pages.create_form.preset_from_query
+            })  # fmt: skip
+        context = {"form": form, "client": client, "open_matter": open_matter}
+        return render(request, pages.form_template, context, status=status)
 
     return create
 

@@ -9,17 +9,24 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from accounts.models import User
 from common.pages import domain_errors_as_http
 from workflow import forms, services
+from workflow.models import Lead
 from workflow.selectors import lead_ids_readable, lead_reassign_candidates, lead_status_get_for_user
 from workflow.views.actions import Action
 from workflow.views.links import link, requalified_to
 
 
-def _reassign_candidates(lead) -> dict:
+def reassign_choices(lead: Lead, user: User, candidates: list[User]) -> list[User]:
+    """The salespeople a lead may go to, as offered: neither the one holding it nor the manager reassigning it."""
+    return [person for person in candidates if person.pk not in (lead.assignee_id, user.pk)]
+
+
+def _reassign_candidates(lead: Lead, user: User) -> dict:
     agency_id = lead.client.agency_id
     people = lead_reassign_candidates(agency_ids=[agency_id]).get(agency_id, [])
-    return {"candidates": [person for person in people if person.pk != lead.assignee_id]}
+    return {"candidates": reassign_choices(lead, user, people)}
 
 
 LEAD_ACTIONS: dict[str, Action] = {

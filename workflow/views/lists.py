@@ -4,10 +4,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts import rights
@@ -25,6 +27,7 @@ from workflow.selectors import (
     user_team_ids,
 )
 from workflow.views.common import annotate_for_display
+from workflow.views.leads import reassign_choices
 
 PAGE_SIZE = 50
 
@@ -40,6 +43,13 @@ def _chosen(request: HttpRequest, name: str, allowed: Iterable[str]) -> str | No
     """A filter of the query string, if it is one of the values it may take (else no filter)."""
     value = request.GET.get(name)
     return value if value in allowed else None
+
+
+def _no_nul(value: str | None) -> str | None:
+    """A filter as typed, or a 400 when it holds a NUL byte: no database takes one as a parameter."""
+    if value is not None and "\x00" in value:
+        raise BadRequest(_("A filter cannot contain a null character."))
+    return value
 
 
 def _list_view(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
@@ -72,7 +82,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = {
         "team_id": _int_or_none(request.GET.get("team")),
         "status": _chosen(request, "status", RequestStatus.values),
-        "category": request.GET.get("category") or None,
+        "category": _no_nul(request.GET.get("category")) or None,
         "assignee": _chosen(request, "assignee", ("me", "none")),
     }
     query = request.GET.copy()
@@ -98,7 +108,7 @@ def inbox_rows(user: User, leads: list[Lead]) -> list[Lead]:
         lead.reassign_form = (
             ReassignForm(
                 id_prefix=f"reassign-{lead.pk}",
-                candidates=[p for p in candidates.get(lead.client.agency_id, []) if p.pk != lead.assignee_id],
+                candidates=reassign_choices(lead, user, candidates.get(lead.client.agency_id, [])),
             )
             if "reassign" in lead.actions
             else None

@@ -6,8 +6,10 @@ The forms that send a new request or lead are the kinds' own (`workflow.views.re
 import re
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts import rights
@@ -29,7 +31,10 @@ def category_fields(request: HttpRequest) -> HttpResponse:
     id_prefix = request.GET.get("form", "")
     if not FORM_ID_PREFIX.match(id_prefix):
         id_prefix = ""
-    form = CategoryFieldsForm(initial={"category": request.GET.get("category", "")}, id_prefix=id_prefix)
+    code = request.GET.get("category", "")
+    if "\x00" in code:
+        raise BadRequest(_("Unknown category."))
+    form = CategoryFieldsForm(initial={"category": code}, id_prefix=id_prefix)
     return render(request, "workflow/requests/_category_fields.html", {"form": form})
 
 
