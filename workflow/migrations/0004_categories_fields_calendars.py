@@ -6,21 +6,25 @@ from django.db import migrations, models
 
 def required_fields_to_definitions(apps, schema_editor):
     """Each required field name becomes a required text field whose labels are its name in words."""
+    # On the migration's own connection (`migrate --database owner`, see trace/0003): the default one
+    # is the application role, which may not exist yet.
+    db = schema_editor.connection.alias
     Category = apps.get_model("workflow", "Category")
-    for category in Category.objects.all():
+    for category in Category.objects.using(db):
         category.field_definitions = [
             {"code": code, "label_fr": code.replace("_", " ").strip().capitalize(),
              "label_en": code.replace("_", " ").strip().capitalize(), "type": "text", "required": True, "options": []}
             for code in category.required_fields or []
         ]  # fmt: skip
-        category.save(update_fields=["field_definitions"])
+        category.save(using=db, update_fields=["field_definitions"])
 
 
 def definitions_to_required_fields(apps, schema_editor):
+    db = schema_editor.connection.alias
     Category = apps.get_model("workflow", "Category")
-    for category in Category.objects.all():
+    for category in Category.objects.using(db):
         category.required_fields = [spec["code"] for spec in category.field_definitions if spec.get("required", True)]
-        category.save(update_fields=["required_fields"])
+        category.save(using=db, update_fields=["required_fields"])
 
 
 class Migration(migrations.Migration):
