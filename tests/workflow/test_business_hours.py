@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from accounts.models import Membership
 from common.errors import InvalidInput, PermissionDenied
 from trace.models import TraceEvent
 from workflow import services
@@ -21,6 +22,13 @@ from workflow.models import AgencyCalendar, ServiceRequest
 from workflow.services.configuration import agency_calendar_update
 
 PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture(autouse=True)
+def _memberships_in_force_on_the_dates_travelled_to(org):
+    # A membership grants its rights from `started_at` only (org); the fixtures start them today, and
+    # these tests travel back to dates of 2026 with their calendar's holidays.
+    Membership.objects.update(started_at=datetime(2020, 1, 1, tzinfo=UTC))
 
 
 def _request_at(org, wf, moment: datetime, *, hours: int = 8, client=None):
