@@ -6,6 +6,7 @@ process, standing in for the worker. Nothing here downloads a browser.
 """
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("RELAIS_E2E_CHROMIUM", "/usr/bin/chromium")
@@ -138,3 +140,25 @@ def login(browser, live_url):
     yield sign_in
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def send_service_request():
+    """Press "Send the request" on a filled new-request form and land on the request's page.
+
+    The demo data may already hold an open request of the same category for the client (one open matter
+    per category): the page then offers to add the call to it or to send a second request saying why;
+    these tests mean a new matter, so they say why.
+    """
+
+    def send(page, reason: str = "A different matter from the open one") -> None:
+        submit = page.locator("main form.card button[type=submit]")
+        with page.expect_navigation():
+            submit.click()
+        if page.locator("#open-matter-title").count():
+            page.fill("#id_reason", reason)
+            with page.expect_navigation():
+                submit.click()
+        expect(page).to_have_url(re.compile(r"/work/requests/\d+/$"))
+
+    return send

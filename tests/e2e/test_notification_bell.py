@@ -5,7 +5,6 @@ and resolves the request reception sent. Reception's bell must show it within 15
 names who acted, the item and the client; "Mark all as read" empties the bell in place.
 """
 
-import re
 import time
 
 from playwright.sync_api import expect
@@ -16,7 +15,9 @@ def _unread(page) -> int:
     return int(badge.get_attribute("data-unread")) if badge.count() else 0
 
 
-def test_reception_sees_the_outcome_of_its_request_on_the_bell_within_15_seconds(login, live_url, tmp_path):
+def test_reception_sees_the_outcome_of_its_request_on_the_bell_within_15_seconds(
+    login, live_url, tmp_path, send_service_request
+):
     token = f"bell-{int(time.time() * 1000)}"
     reception = login("reception_lille")
     reception.goto(f"{live_url}/clients/")
@@ -26,8 +27,7 @@ def test_reception_sees_the_outcome_of_its_request_on_the_bell_within_15_seconds
     reception.select_option("#id_category", label="Question de facturation")
     reception.locator("#id_field_invoice_number").fill("F-2026-55555")
     reception.fill("#id_subject", f"Invoice twice {token}")
-    reception.locator("main form[method=post] button[type=submit]").first.click()
-    expect(reception).to_have_url(re.compile(r"/work/requests/\d+/$"))
+    send_service_request(reception)
     request_id = reception.url.rstrip("/").rsplit("/", 1)[-1]
 
     reception.goto(f"{live_url}/work/notifications/")

@@ -19,7 +19,7 @@ def _open_showcase_client(page, live_url) -> str:
     return page.url
 
 
-def test_lead_and_request_travel_between_reception_sales_and_billing(login, live_url):
+def test_lead_and_request_travel_between_reception_sales_and_billing(login, live_url, send_service_request):
     token = f"e2e-{int(time.time() * 1000)}"
 
     # Reception: a lead, then a billing request, for the same client.
@@ -37,8 +37,7 @@ def test_lead_and_request_travel_between_reception_sales_and_billing(login, live
     reception.select_option("#id_category", label="Question de facturation")
     reception.locator("#id_field_invoice_number").fill("F-2026-77777")
     reception.fill("#id_subject", f"Invoice twice too high {token}")
-    reception.locator("main form[method=post] button[type=submit]").first.click()
-    expect(reception).to_have_url(re.compile(r"/work/requests/\d+/$"))
+    send_service_request(reception)
     request_reference = "SR-" + reception.url.rstrip("/").rsplit("/", 1)[-1]
     expect(reception.locator("main")).to_contain_text("Facturation vers la facturation")  # the rule that routed it
 
