@@ -39,8 +39,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
-    # The shared base's one app: the transactional outbox (tasks that must not be lost).
+    # The shared base's apps: the transactional outbox (tasks that must not be lost), idempotency keys.
     "common.outbox.apps.OutboxConfig",
+    "common.idempotency.apps.IdempotencyConfig",
     "trace.apps.TraceConfig",
     "accounts.apps.AccountsConfig",
     "crm.apps.CrmConfig",
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A write sent with an Idempotency-Key runs once; its repeat gets the first answer (common/idempotency).
+    "common.idempotency.middleware.IdempotencyMiddleware",
     # Last, as django-axes asks: it answers locked-out logins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -304,6 +307,8 @@ OUTBOX_REDELIVER_AFTER = env.int("OUTBOX_REDELIVER_AFTER", default=CELERY_VISIBI
 OUTBOX_RELAY_INTERVAL = env.float("OUTBOX_RELAY_INTERVAL", default=5.0)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=20)
 OUTBOX_KEEP_DONE_DAYS = env.int("OUTBOX_KEEP_DONE_DAYS", default=7)
+# How long a write's Idempotency-Key is remembered (a client retrying later than that creates again).
+IDEMPOTENCY_KEEP_HOURS = env.int("IDEMPOTENCY_KEEP_HOURS", default=24)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # The outbox's relay. A run not started within a few intervals is dropped: the next one does its work.
@@ -313,6 +318,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": max(30.0, 3 * OUTBOX_RELAY_INTERVAL)},
     },
     "outbox-prune": {"task": "common.outbox.tasks.prune_outbox_task", "schedule": 24 * 60 * 60},
+    "idempotency-prune": {"task": "common.idempotency.tasks.prune_idempotency_keys_task", "schedule": 60 * 60},
     # Service levels: reminders, escalations and callback announcements; each happens once per item.
     "workflow-sla-scan": {"task": "workflow.tasks.sla_scan_task", "schedule": 5 * 60},
     "workflow-auto-close": {"task": "workflow.tasks.auto_close_task", "schedule": 60 * 60},

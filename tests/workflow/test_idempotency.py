@@ -1,0 +1,115 @@
+"""Idempotency-Key: a write repeated under the same key runs once; the repeat gets the first answer."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from common.idempotency.middleware import prune
+from common.idempotency.models import IdempotentRequest
+from workflow.models import Lead, ServiceRequest
+
+LEADS = "/api/v1/leads/"
+
+
+@pytest.fixture
+def reception(org):
+    client = APIClient()
+    client.force_authenticate(org.reception_a)
+    return client
+
+
+def create_lead(client, org, key, subject="Fibre"):
+    return client.post(LEADS, {"client": org.client_a.pk, "subject": subject}, format="json",
+                       HTTP_IDEMPOTENCY_KEY=key)  # fmt: skip
+
+
+def test_finding_07_a_creation_repeated_under_its_key_creates_once_and_answers_the_same(
+    org, wf, reception, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = create_lead(reception, org, "b2f1c0de-0001")
+        again = create_lead(reception, org, "b2f1c0de-0001")
+
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    assert Lead.objects.filter(subject="Fibre").count() == 1
+    assert "Idempotent-Replayed" not in first
+
+
+def test_another_key_or_no_key_is_another_creation(org, wf, reception):
+    create_lead(reception, org, "key-1")
+    create_lead(reception, org, "key-2")
+    reception.post(LEADS, {"client": org.client_a.pk, "subject": "Fibre"}, format="json")
+
+    assert Lead.objects.filter(subject="Fibre").count() == 3
+
+
+def test_a_key_reused_for_another_request_is_refused(org, wf, reception):
+    create_lead(reception, org, "key-1")
+    other = create_lead(reception, org, "key-1", subject="Another")
+
+    assert other.status_code == 422 and "another request" in other.json()["detail"]
+    assert not Lead.objects.filter(subject="Another").exists()
+
+
+def test_one_callers_key_never_replays_for_another(org, wf, reception):
+    colleague = APIClient()
+    colleague.force_authenticate(org.sales_a)
+    reception.credentials(HTTP_AUTHORIZATION="Token reception-key")
+    colleague.credentials(HTTP_AUTHORIZATION="Token colleague-key")
+    create_lead(reception, org, "same-key")
+    theirs = create_lead(colleague, org, "same-key")
+
+    assert "Idempotent-Replayed" not in theirs
+    assert IdempotentRequest.objects.count() == 2
+
+
+def test_a_refused_write_is_answered_the_same_when_repeated(org, wf, reception):
+    first = reception.post("/api/v1/service-requests/", {"client": org.client_a.pk, "category": "billing",
+                           "subject": "Invoice"}, format="json", HTTP_IDEMPOTENCY_KEY="k")  # fmt: skip
+    again = reception.post("/api/v1/service-requests/", {"client": org.client_a.pk, "category": "billing",
+                           "subject": "Invoice"}, format="json", HTTP_IDEMPOTENCY_KEY="k")  # fmt: skip
+
+    assert first.status_code == again.status_code == 400 and again.json() == first.json()
+    assert not ServiceRequest.objects.exists()
+
+
+def test_a_write_that_fails_with_a_server_error_leaves_nothing_and_runs_again(org, wf, reception, monkeypatch):
+    from workflow.api import leads as leads_api
+
+    calls = []
+    original = leads_api.LeadViewSet.create
+
+    def failing_after_the_write(self, request, *args, **kwargs):
+        response = original(self, request, *args, **kwargs)
+        calls.append(response.status_code)
+        if len(calls) == 1:
+            raise RuntimeError("the database went away after the write")
+        return response
+
+    monkeypatch.setattr(leads_api.LeadViewSet, "create", failing_after_the_write)
+    reception.raise_request_exception = False
+    failed = create_lead(reception, org, "key-1")
+    retried = create_lead(reception, org, "key-1")
+
+    assert failed.status_code == 500 and retried.status_code == 201
+    assert Lead.objects.filter(subject="Fibre").count() == 1  # the failed attempt's write was rolled back
+
+
+@pytest.mark.parametrize("key", ["", "x" * 201, "bad\x00key"])
+def test_a_malformed_key_is_a_400(org, wf, reception, key):
+    answer = create_lead(reception, org, key)
+
+    assert answer.status_code == 400 and "Idempotency-Key" in answer.json()["detail"]
+    assert not Lead.objects.exists()
+
+
+def test_keys_are_forgotten_after_a_day(org, wf, reception):
+    create_lead(reception, org, "key-1")
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        assert prune() == 1
+    assert create_lead(reception, org, "key-1").status_code == 201
+    assert Lead.objects.filter(subject="Fibre").count() == 2
