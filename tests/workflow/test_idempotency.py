@@ -1,9 +1,11 @@
 """Idempotency-Key: a write repeated under the same key runs once; the repeat gets the first answer."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -113,3 +115,38 @@ def test_keys_are_forgotten_after_a_day(org, wf, reception):
         assert prune() == 1
     assert create_lead(reception, org, "key-1").status_code == 201
     assert Lead.objects.filter(subject="Fibre").count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="needs PostgreSQL: SQLite serialises writers, so there is no race to show",
+)
+@pytest.mark.django_db(transaction=True)
+def test_twenty_simultaneous_copies_of_one_keyed_creation_create_one_and_all_answer_it(org, wf):
+    from django.db import connections
+
+    start = threading.Barrier(20)
+    answers = []
+    lock = threading.Lock()
+
+    def send():
+        client = APIClient()
+        client.force_authenticate(org.reception_a)
+        try:
+            start.wait(timeout=30)
+            answer = create_lead(client, org, "same-key-for-all")
+            with lock:
+                answers.append((answer.status_code, answer.json()))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert [status for status, _body in answers] == [201] * 20
+    assert len({body["id"] for _status, body in answers}) == 1
+    assert Lead.objects.filter(subject="Fibre").count() == 1

@@ -68,3 +68,34 @@ def test_finding_07_during_a_redis_outage_a_creation_and_a_claim_answer_success_
                                                                        org.reception_a.email])  # fmt: skip
     assert outbox.relay() == 0
     assert len(mail.outbox) == 2
+
+
+def test_finding_07_the_mail_of_a_worker_killed_mid_send_is_sent_once_when_its_lease_runs_out(
+    org, wf, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    import time_machine
+    from celery.exceptions import Retry
+    from django.conf import settings
+    from django.utils import timezone
+
+    from workflow.tasks import send_notification_email
+
+    with redis_down(), django_capture_on_commit_callbacks(execute=True):
+        as_user(org.reception_a).post("/api/v1/leads/", {"client": org.client_a.pk, "subject": "Fibre"},
+                                      format="json")  # fmt: skip
+    note = Notification.objects.get(recipient=org.sales_a)
+    # A worker took the lease and died mid-send: its message comes back (acks late), the lease still held.
+    lease = timezone.now() + timedelta(seconds=settings.NOTIFICATION_EMAIL_LEASE_SECONDS)
+    Notification.objects.filter(pk=note.pk).update(email_lease_until=lease)
+
+    with mock.patch.object(send_notification_email, "retry", side_effect=Retry()) as retry:
+        send_notification_email.apply(args=[note.pk], throw=False)
+    assert mail.outbox == []  # not sent alongside a worker that may still be sending
+    assert 0 < retry.call_args.kwargs["countdown"] <= settings.NOTIFICATION_EMAIL_LEASE_SECONDS + 1
+
+    with time_machine.travel(lease + timedelta(seconds=1)):  # the retry, once the lease ran out
+        send_notification_email.apply(args=[note.pk], throw=False)
+        send_notification_email.apply(args=[note.pk], throw=False)  # and the outbox's own redelivery: nothing more
+    assert [message.to for message in mail.outbox] == [[org.sales_a.email]]
