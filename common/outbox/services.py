@@ -153,8 +153,9 @@ def relay(*, batch: int = 500, budget_seconds: float = 20.0, now: datetime | Non
             sent.append(row.pk)
         _mark_dispatched(sent)
         published += len(sent)
+        published_now = set(sent)
         for row in rows:
-            if row.pk in sent and row.attempts + 1 >= settings.OUTBOX_MAX_ATTEMPTS:
+            if row.pk in published_now and row.attempts + 1 >= settings.OUTBOX_MAX_ATTEMPTS:
                 logger.error("Outbox %s (%s) was published %s times and never done; it is no longer relayed.",
                              row.pk, row.task, row.attempts + 1)  # fmt: skip
         if len(rows) < batch:

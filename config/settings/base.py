@@ -64,8 +64,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
-    # A write sent with an Idempotency-Key runs once; its repeat gets the first answer (common/idempotency).
-    "common.idempotency.middleware.IdempotencyMiddleware",
+    # Writes run in one transaction (a 5xx rolls it all back) and once per Idempotency-Key (common/idempotency).
+    "common.idempotency.middleware.AtomicWritesMiddleware",
     # Last, as django-axes asks: it answers locked-out logins.
     "axes.middleware.AxesMiddleware",
 ]
