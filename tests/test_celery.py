@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -45,6 +46,27 @@ def run_python(environment: dict[str, str], code: str) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
+def run_worker_until(environment: dict[str, str], log_path: Path, finished: Callable[[], bool]) -> None:
+    """A `celery worker --pool=solo` subprocess, stopped once `finished()` or after WORKER_DEADLINE_SECONDS."""
+    with log_path.open("w") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=info",
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "--hostname=test-worker@%h"],
+            cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + WORKER_DEADLINE_SECONDS
+        while not finished() and worker.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.25)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
 def test_without_a_broker_url_the_broker_is_the_embedded_folder(tmp_path):
     printed = run_python(
         embedded_broker_environment(tmp_path),
@@ -69,25 +91,7 @@ def test_a_task_sent_to_the_embedded_broker_is_consumed_by_a_worker(tmp_path):
     assert any(task_id in message.read_text() for message in broker_folder.glob("*.msg"))
 
     worker_log = tmp_path / "worker.log"
-    with worker_log.open("w") as log:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=info",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "--hostname=test-worker@%h"],
-            cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    try:
-        deadline = time.monotonic() + WORKER_DEADLINE_SECONDS
-        while f"{task_id}] succeeded" not in worker_log.read_text() and worker.poll() is None:
-            if time.monotonic() > deadline:
-                break
-            time.sleep(0.25)
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+    run_worker_until(environment, worker_log, lambda: f"{task_id}] succeeded" in worker_log.read_text())
 
     log_text = worker_log.read_text()
     assert f"{task_id}] succeeded" in log_text, log_text[-3000:]
@@ -131,22 +135,6 @@ def test_work_queued_through_the_outbox_is_run_by_a_worker_and_marked_done(tmp_p
     assert done() == (1, False)  # published once, not run yet
 
     worker_log = tmp_path / "worker.log"
-    with worker_log.open("w") as log:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=info",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "--hostname=outbox-worker@%h"],
-            cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    try:
-        deadline = time.monotonic() + WORKER_DEADLINE_SECONDS
-        while done() != (1, True) and time.monotonic() < deadline:
-            time.sleep(0.5)
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+    run_worker_until(environment, worker_log, lambda: done() == (1, True))
 
     assert done() == (1, True), worker_log.read_text()[-3000:]
