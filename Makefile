@@ -8,17 +8,22 @@ MANAGE := $(BIN)/python manage.py
 # Reinstalling takes a while; the stamp is newer than pyproject.toml once its pins are installed.
 STAMP := $(VENV)/.installed-stamp
 HOST_PORT := 127.0.0.1:8000
+# The fault scripts start their own Redis and PostgreSQL cluster on these ports (free ones).
+FAULTS_REDIS_PORT ?= 6390
+FAULTS_PG_PORT ?= 5440
 
 # Playwright drives Debian's chromium; it must never fetch a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install run test e2e lint format messages messages-check clean
+.PHONY: help install run test e2e faults lint format messages messages-check clean
 
 help:
 	@echo "make run       migrate, load demo data, start a Celery worker (with beat) and the server on http://$(HOST_PORT)/"
 	@echo "make test      the whole test suite (SQLite, or PostgreSQL when DATABASE_URL says so)"
 	@echo "make e2e       only the real-browser tests"
+	@echo "make faults    the fault scripts: Redis outage, worker killed, PostgreSQL restarted (own services on"
+	@echo "               FAULTS_REDIS_PORT=$(FAULTS_REDIS_PORT) and FAULTS_PG_PORT=$(FAULTS_PG_PORT); a few minutes)"
 	@echo "make lint      ruff check, ruff format --check, and the import layers (lint-imports)"
 	@echo "make format    ruff format and ruff check --fix"
 	@echo "make messages  refresh the fr/en catalogs and compile them"
@@ -52,6 +57,12 @@ test: install
 
 e2e: install
 	$(BIN)/pytest -m e2e
+
+# Each script prints what was lost or duplicated and fails on any; see docs/running.md.
+faults: install
+	$(BIN)/python scripts/faults/redis_outage.py --redis-port $(FAULTS_REDIS_PORT) --pg-port $(FAULTS_PG_PORT)
+	$(BIN)/python scripts/faults/worker_kill.py --redis-port $(FAULTS_REDIS_PORT) --pg-port $(FAULTS_PG_PORT)
+	$(BIN)/python scripts/faults/postgres_restart.py --redis-port $(FAULTS_REDIS_PORT) --pg-port $(FAULTS_PG_PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -4,6 +4,7 @@ Each case runs in a subprocess because settings are read once per process, and t
 fresh process does with the environment it is given.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -18,7 +19,7 @@ PRODUCTION_TRACE_KEY = "prod-trace-key-for-tests-" + "Zq4x" * 8
 # Variables the settings read; the caller's values (a developer's shell, CI's Postgres run) must not leak in.
 SETTINGS_VARIABLES = ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "CELERY_EMBEDDED_BROKER_DIR", "SITE_URL",
                       "DATABASE_OWNER_URL", "TRACE_HMAC_KEY", "TRACE_HMAC_KEY_FILE", "TRACE_HMAC_RETIRED_KEYS",
-                      "TRACE_HMAC_RETIRED_KEYS_FILE")  # fmt: skip
+                      "TRACE_HMAC_RETIRED_KEYS_FILE", "TRUSTED_PROXY_COUNT")  # fmt: skip
 
 
 def production_environment(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
@@ -34,6 +35,8 @@ def production_environment(tmp_path: Path, **overrides: str | None) -> dict[str,
         DJANGO_ALLOWED_HOSTS="crm.example.com",
         DATABASE_URL=f"sqlite:///{tmp_path / 'production-check.sqlite3'}",
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+        CACHE_URL="redis://127.0.0.1:6379/1",
+        TRUSTED_PROXY_COUNT="1",
         SITE_URL="https://crm.example.com",
         TRACE_HMAC_KEY=PRODUCTION_TRACE_KEY,
     )
@@ -76,6 +79,11 @@ def test_production_settings_pass_the_deployment_checklist(tmp_path):
         ({"DJANGO_ALLOWED_HOSTS": None}, "DJANGO_ALLOWED_HOSTS"),
         ({"DATABASE_URL": None}, "DATABASE_URL"),
         ({"CELERY_BROKER_URL": None}, "CELERY_BROKER_URL"),
+        ({"CACHE_URL": None}, "CACHE_URL"),
+        ({"CACHE_URL": "locmemcache://"}, "CACHE_URL"),
+        ({"TRUSTED_PROXY_COUNT": None}, "TRUSTED_PROXY_COUNT"),
+        ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT"),
+        ({"CELERY_TASK_TIME_LIMIT": "600", "CELERY_VISIBILITY_TIMEOUT": "300"}, "CELERY_VISIBILITY_TIMEOUT"),
         ({"SITE_URL": None}, "SITE_URL"),
         ({"SITE_URL": "crm.example.com"}, "SITE_URL"),
     ],
@@ -87,6 +95,11 @@ def test_production_settings_pass_the_deployment_checklist(tmp_path):
         "no-hosts",
         "no-database",
         "no-broker",
+        "no-cache",
+        "per-process-cache",
+        "no-proxy-count",
+        "negative-proxy-count",
+        "visibility-shorter-than-the-longest-task",
         "no-site-url",
         "site-url-without-scheme",
     ],
@@ -101,7 +114,12 @@ def test_production_refuses_to_start_without_safe_values(tmp_path, overrides, na
 
 @pytest.mark.parametrize(
     ("variable", "malformed_value"),
-    [("DJANGO_DEBUG", "maybe"), ("DJANGO_SECURE_HSTS_SECONDS", "a year"), ("AXES_FAILURE_LIMIT", "five")],
+    [
+        ("DJANGO_DEBUG", "maybe"),
+        ("DJANGO_SECURE_HSTS_SECONDS", "a year"),
+        ("AXES_FAILURE_LIMIT", "five"),
+        ("TRUSTED_PROXY_COUNT", "one"),
+    ],  # fmt: skip
 )
 def test_a_malformed_value_stops_start_up_naming_the_variable(tmp_path, variable, malformed_value):
     result = start_manage(production_environment(tmp_path, **{variable: malformed_value}), "check")
@@ -117,3 +135,23 @@ def test_the_local_settings_read_booleans_in_the_usual_spellings(tmp_path):
         result = start_manage(environment, "shell", "-c", "from django.conf import settings; print(settings.DEBUG)")
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip().splitlines()[-1] == expected
+
+
+def test_the_worker_acknowledges_late_one_message_at_a_time_within_a_visibility_timeout_past_the_longest_task(
+    tmp_path,
+):
+    code = (
+        "import json; from config.celery import app; c = app.conf; "
+        "print(json.dumps([c.task_acks_late, c.task_reject_on_worker_lost, c.worker_prefetch_multiplier, "
+        "c.task_time_limit, c.broker_transport_options['visibility_timeout'], c.broker_connection_max_retries]))"
+    )
+    result = start_manage(production_environment(tmp_path), "shell", "-c", code)
+
+    assert result.returncode == 0, result.stderr
+    acks_late, reject_on_lost, prefetch, time_limit, visibility, reconnections = json.loads(
+        result.stdout.splitlines()[-1]
+    )
+    assert (acks_late, reject_on_lost, prefetch) == (True, True, 1)
+    assert visibility > time_limit > 0  # a running task is never handed to a second worker
+    assert visibility < 60 * 60  # a dead worker's task comes back well before kombu's default hour
+    assert reconnections is None  # the worker waits out a broker outage of any length

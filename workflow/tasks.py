@@ -1,8 +1,9 @@
 """Celery tasks: they take ids, call a service, and are safe to run twice.
 
 Each imports its service inside its body, so that imports run one way only: services never import
-this module (they queue its tasks by name, `workflow.services.queueing`), and this module, loaded by
-WorkflowConfig.ready in every process to register the tasks, loads nothing else.
+this module (they queue its tasks by name through the outbox, `workflow.services.queueing`), and
+this module, loaded by WorkflowConfig.ready in every process to register the tasks, loads nothing
+else. Tasks queued through the outbox are delivered at least once: each must be safe to run twice.
 """
 
 from smtplib import SMTPException
@@ -12,28 +13,29 @@ from django.conf import settings
 
 
 @shared_task(
+    bind=True,
     ignore_result=True,
     # SMTPException is an OSError already; both are named for the reader. Broker errors cannot reach
-    # here: publishing retries them (CELERY_TASK_PUBLISH_RETRY_POLICY), then the sweep below.
+    # here: the task is queued through the outbox, which publishes it again until it is done.
     autoretry_for=(SMTPException, OSError),
     retry_backoff=settings.NOTIFICATION_EMAIL_RETRY_BACKOFF,
     retry_backoff_max=settings.NOTIFICATION_EMAIL_RETRY_BACKOFF_MAX,
     retry_jitter=True,
     max_retries=settings.NOTIFICATION_EMAIL_MAX_RETRIES,
 )
-def send_notification_email(notification_id: int) -> bool:
-    """Send one notification's e-mail, at most once; retried with exponential backoff while SMTP fails."""
-    from workflow.services.notifications import notification_email_send
+def send_notification_email(self, notification_id: int) -> bool:
+    """Send one notification's e-mail, at most once; retried with exponential backoff while SMTP fails.
 
-    return notification_email_send(notification_id=notification_id)
+    Delivered at least once by the outbox, so a second delivery may find the e-mail sent (nothing
+    happens) or leased by another worker (this one comes back when the lease runs out: that worker may
+    have died mid-send, and then this one sends it).
+    """
+    from workflow.services.notifications import EmailInProgress, notification_email_send
 
-
-@shared_task(ignore_result=True)
-def notification_emails_sweep_task() -> int:
-    """Beat: queue again the e-mails that a broker outage or exhausted retries left unsent."""
-    from workflow.services.notifications import notification_emails_requeue
-
-    return notification_emails_requeue()
+    try:
+        return notification_email_send(notification_id=notification_id)
+    except EmailInProgress as busy:
+        raise self.retry(countdown=max(1, round(busy.seconds_left) + 1)) from None
 
 
 @shared_task(ignore_result=True)

@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    # The shared base's apps: the transactional outbox (tasks that must not be lost), idempotency keys.
+    "common.outbox.apps.OutboxConfig",
+    "common.idempotency.apps.IdempotencyConfig",
     "trace.apps.TraceConfig",
     "accounts.apps.AccountsConfig",
     "crm.apps.CrmConfig",
@@ -62,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Writes run in one transaction (a 5xx rolls it all back) and once per Idempotency-Key (common/idempotency).
+    "common.idempotency.middleware.AtomicWritesMiddleware",
     # Last, as django-axes asks: it answers locked-out logins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -171,11 +176,22 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling (django-axes): five failures lock the username from that address for 15 minutes.
+# How many reverse proxies in front of the application append to X-Forwarded-For, and are trusted to:
+# 0 (the default) when clients reach the server directly, 1 behind one TLS-terminating proxy. Every
+# counter keyed on an address reads the client's address through this one number (common/http.py):
+# DRF's throttles (NUM_PROXIES below) and django-axes. Too high, and a client forges its address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more (the reverse proxies in front of the site).")
+
+# Login throttling (django-axes): five failures lock the username from that address for 15 minutes,
+# never the username alone: a person locked out by someone else's guesses from elsewhere is a denial
+# of service. The address is the one TRUSTED_PROXY_COUNT gives, not the proxy's.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "common.http.client_address"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -219,6 +235,8 @@ REST_FRAMEWORK = {
         "intake_email": env.str("INTAKE_EMAIL_THROTTLE_RATE", default="120/min"),
     },
     "EXCEPTION_HANDLER": "common.api.exception_handler",
+    # Throttles key on the address TRUSTED_PROXY_COUNT gives (DRF's default trusts any X-Forwarded-For).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Relais CRM API",
@@ -277,23 +295,82 @@ if not CELERY_BROKER_URL:
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
-# Queuing a task retries a broker that does not answer, briefly (the web request waits for it); past
-# that, the service logs it and a periodic sweep queues the work again (workflow/services/queueing.py).
+# Work that must not be lost goes through the outbox (common/outbox): the fast path publishes once,
+# without Celery's retries, and the relay publishes what the broker refused. Other publishes (beat)
+# retry a broker that does not answer, briefly.
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 3, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+# A message is acknowledged when its task has run, not when a worker takes it: a worker that dies
+# mid-task leaves it to be delivered again (every task is safe to run twice). A pool process killed
+# under a task (kill -9, out of memory) gives its message back at once; a whole worker that dies leaves
+# it unacknowledged in Redis, delivered again after the visibility timeout.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One message at a time per pool process: a worker never holds messages it is not running, which a
+# crash would delay until the visibility timeout.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The longest any task may run (hard limit: the pool process is killed past it). The visibility
+# timeout must exceed it, or Redis hands a running task to a second worker; with a margin for the
+# queue's own delay. The outbox republishes what is still not done after that.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=15 * 60)
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60)
+if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT.")
+# Tasks running when the connection to the broker drops are cancelled: their messages are delivered
+# again (acks late), and they are safe to run twice. A worker keeps reconnecting for as long as it takes.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Django's LOGGING (and its personal-data filter) stays in charge of the worker's log.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # How often a worker looks for messages whose worker died (default: every 100 s).
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
+        # A broker gone silent (not refusing: a partition) must not hang a publish or a web request.
+        "socket_connect_timeout": 2,
+        "socket_timeout": 10,
+        # A publish without a retry policy (the outbox's: its relay is the retry) tries to connect once,
+        # instead of sleeping through kombu's default reconnection attempts inside a web request.
+        # Publishes with a policy (beat's) and the worker's own connection use their own counts.
+        "max_retries": 0,
+    }
+
+# The outbox (common/outbox): a row not done this long after it was published is published again (the
+# broker lost the message, or nobody ran it); later than Redis itself redelivers, to avoid duplicates.
+OUTBOX_REDELIVER_AFTER = env.int("OUTBOX_REDELIVER_AFTER", default=CELERY_VISIBILITY_TIMEOUT + 5 * 60)
+OUTBOX_RELAY_INTERVAL = env.float("OUTBOX_RELAY_INTERVAL", default=5.0)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=20)
+OUTBOX_KEEP_DONE_DAYS = env.int("OUTBOX_KEEP_DONE_DAYS", default=7)
+# How long a write's Idempotency-Key is remembered (a client retrying later than that creates again).
+IDEMPOTENCY_KEEP_HOURS = env.int("IDEMPOTENCY_KEEP_HOURS", default=24)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
+    # The outbox's relay. A run not started within a few intervals is dropped: the next one does its work.
+    "outbox-relay": {
+        "task": "common.outbox.tasks.relay_outbox_task",
+        "schedule": OUTBOX_RELAY_INTERVAL,
+        "options": {"expires": max(30.0, 3 * OUTBOX_RELAY_INTERVAL)},
+    },
+    "outbox-prune": {"task": "common.outbox.tasks.prune_outbox_task", "schedule": 24 * 60 * 60},
+    "idempotency-prune": {"task": "common.idempotency.tasks.prune_idempotency_keys_task", "schedule": 60 * 60},
     # Service levels: reminders, escalations and callback announcements; each happens once per item.
     "workflow-sla-scan": {"task": "workflow.tasks.sla_scan_task", "schedule": 5 * 60},
     "workflow-auto-close": {"task": "workflow.tasks.auto_close_task", "schedule": 60 * 60},
-    # Notification e-mails that a broker outage or exhausted retries left unsent.
-    "workflow-notification-emails": {"task": "workflow.tasks.notification_emails_sweep_task", "schedule": 10 * 60},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Redis, or the process's memory while Redis does not answer: a cache outage must not answer 500.
+    CACHES["default"]["BACKEND"] = "common.cache.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 1})
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# For django.core.mail.backends.filebased.EmailBackend: the folder each message is written to.
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 # Seconds an SMTP exchange may take before it counts as failed (and is retried): shorter than the lease
 # a worker holds on a notification while it sends its e-mail (workflow/services/notifications.py).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
@@ -301,6 +378,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 NOTIFICATION_EMAIL_RETRY_BACKOFF = env.int("NOTIFICATION_EMAIL_RETRY_BACKOFF", default=10)
 NOTIFICATION_EMAIL_RETRY_BACKOFF_MAX = env.int("NOTIFICATION_EMAIL_RETRY_BACKOFF_MAX", default=600)
 NOTIFICATION_EMAIL_MAX_RETRIES = env.int("NOTIFICATION_EMAIL_MAX_RETRIES", default=8)
+# How long a worker holds a notification's e-mail while it sends it: longer than an SMTP exchange can
+# last (EMAIL_TIMEOUT per step), so it only runs out on a worker that died; then another sends it.
+NOTIFICATION_EMAIL_LEASE_SECONDS = env.int("NOTIFICATION_EMAIL_LEASE_SECONDS", default=5 * 60)
 # The site's address as people reach it, for the links in e-mails (read outside any page).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Relais CRM <noreply@relais.example>")
@@ -323,9 +403,20 @@ CALLBACK_MAX_WINDOW_DAYS = env.int("CALLBACK_MAX_WINDOW_DAYS", default=14)
 INTAKE_DEFAULT_AGENCY_CODE = env.str("INTAKE_DEFAULT_AGENCY_CODE", default="")
 INTAKE_EMAIL_SECRET = env.str("INTAKE_EMAIL_SECRET", default="")
 
+# No personal data in logs: every handler scrubs e-mail addresses, phone numbers and secrets first.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_personal_data": {"()": "common.logfilters.PersonalDataFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["no_personal_data"], "formatter": "plain"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's own loggers write through the root's scrubbed handler, not through handlers of their own
+    # (its console handler in DEBUG, the development server's access log, e-mails to ADMINS).
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }

@@ -16,9 +16,10 @@ if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 DEBUG = False
 
-# The SQLite file and the folder broker of base.py serve one machine; in production their quiet
-# fallback would lose data or tasks, so both must be named.
-for _required in ("DATABASE_URL", "CELERY_BROKER_URL"):
+# The SQLite file, the folder broker and the per-process cache of base.py serve one machine; in
+# production their quiet fallback would lose data or tasks, or split the throttles' and lock-out's
+# counts between processes (each gunicorn worker its own ten tries a minute), so all three are named.
+for _required in ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"):
     if not env.str(_required, default=""):
         raise ImproperlyConfigured(f"Set the {_required} environment variable (production has no default).")
 
@@ -30,6 +31,9 @@ if len(TRACE_HMAC_KEY) < 32:
     raise ImproperlyConfigured("TRACE_HMAC_KEY must be at least 32 characters long.")
 if TRACE_HMAC_KEY == SECRET_KEY:
     raise ImproperlyConfigured("TRACE_HMAC_KEY must differ from DJANGO_SECRET_KEY.")
+
+if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):  # noqa: F405
+    raise ImproperlyConfigured("CACHE_URL must name a cache every process shares (Redis), not a per-process one.")
 
 # E-mails link to the site from outside any page: a link to the development address would mislead.
 SITE_URL = env.str("SITE_URL", default="").rstrip("/")
@@ -47,7 +51,16 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
-# The SMTP server as one URL, e.g. smtp+tls://user:password@mail.example.com:587
-vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
+# Behind the reverse proxy of docker-compose.yml, set TRUSTED_PROXY_COUNT=1 (base.py): the count is
+# never guessed, since too high a number lets a client forge the address throttles and lock-out count.
+if env.str("TRUSTED_PROXY_COUNT", default="") == "":
+    raise ImproperlyConfigured(
+        "Set TRUSTED_PROXY_COUNT: how many reverse proxies in front of the site add X-Forwarded-For "
+        "(0 when clients reach it directly, 1 behind one TLS-terminating proxy)."
+    )
+
+# The SMTP server as one URL, e.g. smtp+tls://user:password@mail.example.com:587. The URL's path is
+# not a folder for mails: base.py's EMAIL_FILE_PATH stays (the file-based backend, fault scripts).
+vars().update({name: value for name, value in env.email_url("EMAIL_URL", default="smtp://localhost:25").items()
+               if name != "EMAIL_FILE_PATH"})  # fmt: skip
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

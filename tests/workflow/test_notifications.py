@@ -13,15 +13,13 @@ from django.test import override_settings
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from common.outbox.models import Outbox
+from common.outbox.services import relay
 from config.celery import app as celery_app
 from workflow import events
 from workflow.models import Notification
 from workflow.services import lead_create, service_request_claim, service_request_create
-from workflow.services.notifications import (
-    notification_email_send,
-    notification_emails_requeue,
-    notify,
-)
+from workflow.services.notifications import EmailInProgress, notification_email_send, notify
 from workflow.tasks import send_notification_email
 
 
@@ -134,7 +132,7 @@ def test_the_email_task_retries_with_exponential_backoff_on_smtp_errors():
     assert send_notification_email.max_retries == settings.NOTIFICATION_EMAIL_MAX_RETRIES
 
 
-def test_when_every_retry_fails_the_mail_is_left_for_the_sweep_which_delivers_it_once(
+def test_when_every_retry_fails_the_outbox_publishes_the_mail_again_later_and_it_is_delivered_once(
     org, wf, flaky_smtp, django_capture_on_commit_callbacks
 ):
     backend = flaky_smtp(settings.NOTIFICATION_EMAIL_MAX_RETRIES + 1)
@@ -143,28 +141,29 @@ def test_when_every_retry_fails_the_mail_is_left_for_the_sweep_which_delivers_it
     note = Notification.objects.get(recipient=org.sales_a)
     assert backend.attempts == settings.NOTIFICATION_EMAIL_MAX_RETRIES + 1
     assert note.emailed_at is None and note.email_lease_until is None and mail.outbox == []
+    row = Outbox.objects.get(key=f"notification-email:{note.pk}")
+    assert row.done_at is None and row.last_error == "SMTPServerDisconnected"
 
-    with django_capture_on_commit_callbacks(execute=True):
-        assert notification_emails_requeue() == 0  # too early: its own retries may still be on their way
-    with time_machine.travel(timezone.now() + timedelta(minutes=31)):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert notification_emails_requeue() == 1
-        assert notification_emails_requeue() == 0
+    assert relay() == 0  # too early: not due before the redelivery delay
+    with time_machine.travel(timezone.now() + timedelta(seconds=settings.OUTBOX_REDELIVER_AFTER + 1)):
+        assert relay() == 1
+        assert relay() == 0
     assert [m.to for m in mail.outbox] == [[org.sales_a.email]] and lead.pk == note.item_id
+    assert Outbox.objects.get(pk=row.pk).done_at is not None
 
 
-def test_a_broker_that_does_not_answer_never_fails_the_write_and_the_sweep_queues_the_mail_later(
+def test_a_broker_that_does_not_answer_never_fails_the_write_and_the_relay_publishes_the_mail_later(
     org, wf, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch.object(send_notification_email, "delay", side_effect=OperationalError("broker down")),
+        mock.patch.object(send_notification_email, "apply_async", side_effect=OperationalError("broker down")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         lead = _lead(org)
     assert lead.pk and mail.outbox == []
-    with time_machine.travel(timezone.now() + timedelta(minutes=31)), django_capture_on_commit_callbacks(execute=True):
-        assert notification_emails_requeue() == 1
+    assert relay() == 1  # due at once: the fast path gave it back
     assert [m.to for m in mail.outbox] == [[org.sales_a.email]]
+    assert relay() == 0
 
 
 def test_a_mail_that_another_worker_is_sending_is_not_sent_again(org, wf, django_capture_on_commit_callbacks):
@@ -172,7 +171,8 @@ def test_a_mail_that_another_worker_is_sending_is_not_sent_again(org, wf, django
     note = Notification.objects.get(recipient=org.sales_a, item_id=lead.pk)
     Notification.objects.filter(pk=note.pk).update(email_lease_until=timezone.now() + timedelta(minutes=5))
 
-    assert notification_email_send(notification_id=note.pk) is False
+    with pytest.raises(EmailInProgress):  # the task comes back when the lease runs out
+        notification_email_send(notification_id=note.pk)
     assert mail.outbox == []
     with time_machine.travel(timezone.now() + timedelta(minutes=6)):  # that worker died: its lease ran out
         assert notification_email_send(notification_id=note.pk) is True

@@ -13,14 +13,12 @@ from django.core import mail
 from django.utils import timezone
 
 from common.errors import InvalidInput, PermissionDenied
+from common.outbox.models import Outbox
+from common.outbox.services import relay
 from workflow import services
 from workflow.models import Notification, NotificationPreference
 from workflow.notifications import email_choices_of
-from workflow.services.notifications import (
-    notification_email_send,
-    notification_emails_requeue,
-    notification_preferences_set,
-)
+from workflow.services.notifications import notification_email_send, notification_preferences_set
 
 
 def _lead(org):
@@ -78,14 +76,20 @@ def test_the_email_task_honours_a_choice_made_after_the_notification_was_written
     assert mail.outbox == []
     note.refresh_from_db()
     assert (note.email_wanted, note.emailed_at, note.email_lease_until) == (False, None, None)
+    # The task ran to its end: its outbox row is done, and the relay never publishes it again.
+    assert Outbox.objects.get(key=f"notification-email:{note.pk}").done_at is not None
     with time_machine.travel(timezone.now() + timedelta(minutes=31)):
-        assert notification_emails_requeue() == 0  # and the sweep forgets it
+        assert relay() == 0
 
 
-def test_the_sweep_never_queues_what_nobody_wants_by_email(org, wf):
-    _resolved_request(org)  # reception's outcome, on the bell only; not committed: nothing queued
+def test_what_nobody_wants_by_email_is_never_put_in_the_outbox(org, wf, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _resolved_request(org)  # reception's outcome, on the bell only
+    outcome = Notification.objects.get(recipient=org.reception_a, verb="resolved")
+    assert outcome.email_wanted is False
+    assert not Outbox.objects.filter(key=f"notification-email:{outcome.pk}").exists()
     with time_machine.travel(timezone.now() + timedelta(minutes=31)):
-        assert notification_emails_requeue() == 0
+        assert relay() == 0
 
 
 def test_someone_without_an_address_or_switched_off_gets_no_email(org, wf):

@@ -1,9 +1,10 @@
 """Who hears about what, and the e-mail that follows: one notification per (person, key), one e-mail each.
 
 Notifications are written in the transaction of the change they announce, so they exist exactly when
-the change does: they are the outbox of their e-mails (DESIGN.md section 4). Each e-mail is queued
-once that transaction commits, retried by its task on SMTP errors, and queued again by a periodic
-sweep when the broker lost it; `notification_email_send` makes sure it still goes out only once.
+the change does. Each e-mail is recorded in the transactional outbox in that same transaction
+(DESIGN.md section 4), published once it commits or later by the outbox's relay when the broker is
+down, and retried by its task on SMTP errors; `notification_email_send` makes sure it still goes out
+only once, however many times its task runs.
 
 Who hears of an event is the catalogue's `Audience` (workflow/events.py) made into people here, each
 with the topic the news is for them (`NotificationTopic`): the same new request is "given to me" for
@@ -16,7 +17,7 @@ words when read (workflow/notifications.py), so it never copies a lead's content
 """
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -48,16 +49,25 @@ from workflow.services.queueing import queue_task
 Item = ServiceRequest | Lead
 
 SEND_EMAIL_TASK = "workflow.tasks.send_notification_email"
-# A worker holds a notification's e-mail this long while it sends it: longer than any SMTP attempt
-# can last (EMAIL_TIMEOUT), so a lease only runs out on a worker that died mid-send.
-EMAIL_LEASE = timedelta(minutes=5)
-# The sweep queues again an e-mail still unsent after this long: longer than the task's own retries
-# take, so it mostly finds e-mails whose message the broker lost, or whose retries ran out.
-EMAIL_SWEEP_AFTER = timedelta(minutes=30)
 # After this, a notification is only for the bell: an e-mail a day late is noise.
 EMAIL_GIVE_UP_AFTER = timedelta(hours=24)
 # An e-mail's subject line: the notification's text, cut where mail clients cut it anyway.
 EMAIL_SUBJECT_LENGTH = 150
+
+
+class EmailInProgress(Exception):
+    """Another worker holds the e-mail's lease: it is being sent, or its worker died and the lease runs out
+    in `seconds_left`. Try again then: sent by then, nothing happens; not sent, this worker sends it."""
+
+    def __init__(self, seconds_left: float) -> None:
+        super().__init__(f"the e-mail is leased for {seconds_left:.0f} more seconds")
+        self.seconds_left = seconds_left
+
+
+def email_lease() -> timedelta:
+    # Longer than any SMTP attempt can last (EMAIL_TIMEOUT per step), so a lease only runs out on a
+    # worker that died mid-send.
+    return timedelta(seconds=settings.NOTIFICATION_EMAIL_LEASE_SECONDS)
 
 
 def holders(item: Item) -> list[User]:
@@ -148,31 +158,38 @@ def notify(
             continue  # already notified for this key
     for notification in created:
         if notification.email_wanted:
-            queue_task(SEND_EMAIL_TASK, notification.pk)
+            queue_task(SEND_EMAIL_TASK, notification.pk, key=f"notification-email:{notification.pk}")
     return created
 
 
 def notification_email_send(*, notification_id: int) -> bool:
     """Send one notification's e-mail unless it went already or is no longer wanted; True when this call sent it.
 
-    At most once per notification, whatever retries and sweeps queue: a worker first takes a lease
-    on the notification (a conditional UPDATE, so of two workers only one gets it), sends, and only
-    then marks it e-mailed. A failed send gives the lease back and raises, for the task to retry. Only
-    a worker dying between the SMTP server's answer and the mark could send twice, once its lease
-    ran out; marking before sending would instead lose the e-mail on any SMTP error.
+    At most once per notification, whatever deliveries of its task arrive: a worker first takes a
+    lease on the notification (a conditional UPDATE, so of two workers only one gets it), sends, and
+    only then marks it e-mailed. A failed send gives the lease back and raises, for the task to retry;
+    a lease held by another worker raises EmailInProgress, for the task to come back when it runs out
+    (that worker may have died). Only a worker dying between the SMTP server's answer and the mark
+    could send twice, once its lease ran out; marking before sending would instead lose the e-mail on
+    any SMTP error. A notification older than EMAIL_GIVE_UP_AFTER is left to the bell.
 
     The recipient's choice is read again here: someone who switched a topic's e-mails off since the
-    notification was written gets no e-mail for it (and the sweep forgets it).
+    notification was written gets no e-mail for it.
 
     Not one transaction: the SMTP exchange must not hold the database (SQLite's write lock above all).
     """
     now = timezone.now()
-    unsent = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True, email_wanted=True)
+    unsent = Notification.objects.filter(
+        pk=notification_id, emailed_at__isnull=True, email_wanted=True, created_at__gte=now - EMAIL_GIVE_UP_AFTER
+    )
     leased = unsent.filter(Q(email_lease_until__isnull=True) | Q(email_lease_until__lt=now)).update(
-        email_lease_until=now + EMAIL_LEASE
+        email_lease_until=now + email_lease()
     )
     if not leased:
-        return False  # sent already, not wanted, or another worker is sending it now
+        lease_until = unsent.values_list("email_lease_until", flat=True).first()
+        if lease_until is not None:
+            raise EmailInProgress((lease_until - now).total_seconds())
+        return False  # sent already, not wanted (or too old, or gone)
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     recipient = notification.recipient
     still_wanted = recipient.is_active and bool(recipient.email)
@@ -206,25 +223,6 @@ def _send(notification: Notification) -> None:
             _("Choose what comes by e-mail: %(url)s") % {"url": site + reverse("workflow:notification-preferences")}
         )
         send_mail(subject=subject, message="\n\n".join(lines), from_email=None, recipient_list=[recipient.email])
-
-
-def notification_emails_requeue(*, now: datetime | None = None) -> int:
-    """Queue again the wanted e-mails that are still unsent some time after their notification; return how many.
-
-    They were lost with a broker that did not answer, or their task ran out of retries. Queuing one
-    that is on its way after all costs nothing: it is sent once (see `notification_email_send`).
-    """
-    now = now or timezone.now()
-    pending = (
-        Notification.objects.filter(emailed_at__isnull=True, email_wanted=True,
-                                    created_at__gte=now - EMAIL_GIVE_UP_AFTER, created_at__lt=now - EMAIL_SWEEP_AFTER)
-        .filter(Q(email_lease_until__isnull=True) | Q(email_lease_until__lt=now))
-        .exclude(recipient__email="")
-    )  # fmt: skip
-    ids = list(pending.order_by("pk").values_list("pk", flat=True))
-    for notification_id in ids:
-        queue_task(SEND_EMAIL_TASK, notification_id)
-    return len(ids)
 
 
 def _require_person(user: User) -> None:

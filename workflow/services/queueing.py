@@ -1,29 +1,17 @@
-"""Queuing Celery tasks from services: only once the transaction commits, and never failing the write."""
+"""Queuing Celery tasks from the workflow's services: through the transactional outbox (common.outbox).
 
-import logging
+The work is recorded in the service's transaction and published once it commits, never failing the
+write: a broker that does not answer delays the task (the outbox's relay publishes it later), it
+never loses it and never turns a saved change into an error for the user.
+"""
 
-from celery import current_app
-from django.db import transaction
-from kombu.exceptions import OperationalError as BrokerError
-
-logger = logging.getLogger(__name__)
+from common.outbox.services import enqueue
 
 
-def queue_task(name: str, *ids: int) -> None:
-    """Queue the task registered as `name` with `ids` once the current transaction commits.
+def queue_task(name: str, *ids: int, key: str = "") -> None:
+    """Queue the task registered as `name` with `ids`, as part of the current transaction.
 
-    A task is named, not imported: tasks import the services they run, so a service importing the
-    tasks would close a loop. Ids only, never rows: the task reads the state as it is when it runs.
-
-    A broker that still does not answer after Celery's publish retries (CELERY_TASK_PUBLISH_RETRY_POLICY)
-    is logged, not raised: the write has committed, and the work it queues is found again by a
-    periodic sweep (see `notification_emails_requeue`).
+    `key` names the work when asking twice must not run it twice (a notification's e-mail); the task
+    is still safe to run twice, since the outbox delivers at least once.
     """
-
-    def send() -> None:
-        try:
-            current_app.tasks[name].delay(*ids)
-        except BrokerError:
-            logger.exception("The broker did not take %s%s; the periodic sweep will queue it again.", name, ids)
-
-    transaction.on_commit(send)
+    enqueue(name, *ids, key=key)
