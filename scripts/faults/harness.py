@@ -36,6 +36,9 @@ PG_BIN = Path(os.environ.get("PG_BIN", "")) if os.environ.get("PG_BIN") else Non
 RECEPTIONS = {"lille": "reception_lille", "amiens": "reception_amiens", "marseille": "reception_marseille",
               "nice": "reception_nice"}  # fmt: skip
 SECRET_KEY = "fault-scripts-only-" + "x7Qp2" * 10
+# Production refuses to start without a trace key of its own (docs/trace.md); the demo seeded under local
+# settings gets the same key from the environment, so its events verify under production.
+TRACE_HMAC_KEY = "fault-scripts-trace-key-" + "k3Rw9" * 6
 
 
 def log(message: str) -> None:
@@ -248,6 +251,7 @@ class App:
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "DJANGO_READ_DOT_ENV_FILE": "false",
             "DJANGO_SECRET_KEY": SECRET_KEY,
+            "TRACE_HMAC_KEY": TRACE_HMAC_KEY,
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             # No TLS in front of gunicorn here: production's redirect to HTTPS would answer every call.
             "DJANGO_SECURE_SSL_REDIRECT": "false",
@@ -447,16 +451,20 @@ def mails_received(folder: Path) -> Counter[tuple[str, str]]:
 
 
 def mails_expected(items: Iterable[tuple[str, int]]) -> Counter[tuple[str, str]]:
-    """(recipient, item link) of every notification written for the items, for someone with an address."""
+    """(recipient, item link) of every notification written for the items that its recipient wants by
+    e-mail (decided when it was written, from the person's e-mail choices)."""
+    from django.conf import settings
+
     from workflow.models import Notification
-    from workflow.notifications import notification_url
+    from workflow.notifications import describe
 
     expected: Counter[tuple[str, str]] = Counter()
     wanted = set(items)
     notifications = Notification.objects.select_related("recipient").exclude(recipient__email="")
-    for notification in notifications.filter(item_id__in={pk for _kind, pk in wanted}):
+    for notification in notifications.filter(item_id__in={pk for _kind, pk in wanted}, email_wanted=True):
         if (notification.item_kind, notification.item_id) in wanted:
-            expected[(notification.recipient.email, notification_url(notification, absolute=True))] += 1
+            (described,) = describe([notification], reader=notification.recipient)
+            expected[(notification.recipient.email, settings.SITE_URL.rstrip("/") + described.url)] += 1
     return expected
 
 
