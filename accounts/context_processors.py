@@ -17,6 +17,9 @@ def navigation(request: HttpRequest) -> dict:
             "queue": rights.has_any(user, rights.WORK_REQUESTS),
             "inbox": rights.has_any(user, rights.WORK_LEADS),
             "dashboards": rights.has_any(user, rights.VIEW_DASHBOARDS),
+            # Whoever may initiate or close a sale has credits; managers also decide disputes (issue 9).
+            "credits": any(rights.has_any(user, perm) for perm in (rights.CREATE_LEADS, rights.SELL_BASIC)),
+            "disputes": rights.is_org_admin(user) or rights.has_any(user, rights.MANAGE_UNIT),
             "organisation": rights.is_org_admin(user),
             "team_kinds": sorted(kinds),
         }

@@ -58,10 +58,12 @@ _FRONT_LINE = {VIEW_CLIENTS, LOG_INTERACTIONS, CREATE_REQUESTS, CREATE_LEADS, VI
 _BACK_OFFICE = {VIEW_CLIENTS, LOG_INTERACTIONS, CREATE_REQUESTS, CREATE_LEADS, VIEW_LEAD_STATUS, WORK_REQUESTS}
 
 # What each kind of team may do on the agencies of its scope. Reception and telemarketing sell basic
-# products only (DESIGN.md section 1); salespeople sell everything and work leads.
+# products only (DESIGN.md section 1); telesales and salespeople sell complex ones too (issue 9: a
+# complex product closed by telesales on a salesperson's account gives that salesperson a share);
+# salespeople work leads.
 ROLE_MAP: dict[str, frozenset[str]] = {
     TeamKind.RECEPTION: frozenset(_FRONT_LINE | {EDIT_CLIENTS, SELL_BASIC}),
-    TeamKind.TELESALES: frozenset(_FRONT_LINE | {SELL_BASIC}),
+    TeamKind.TELESALES: frozenset(_FRONT_LINE | {SELL_BASIC, SELL_COMPLEX}),
     TeamKind.TELEMARKETING: frozenset(_FRONT_LINE | {SELL_BASIC}),
     TeamKind.SALES: frozenset(_FRONT_LINE | {EDIT_CLIENTS, WORK_LEADS, SELL_BASIC, SELL_COMPLEX}),
     TeamKind.SALES_ASSISTANCE: frozenset(_BACK_OFFICE | {EDIT_CLIENTS}),

@@ -24,3 +24,6 @@ PRODUCT_UPDATED = declare("crm.product.updated", _("Product changed"))
 # An account given to a successor (or to nobody) when its owner moved, left or was switched off; the
 # payload is an owner change's (`from`, `to`: none for no owner, `agency`, `reason: handover`, `version`).
 CLIENT_ACCOUNT_HANDED_OVER = declare("crm.client.account_handed_over", _("Account handed over"))
+# A salesperson's or telesales agent's proposal (client, product family): what sales attribution looks
+# for besides leads (docs/attribution.md). Its payload carries the family and ids, never the notes.
+PROPOSAL_RECORDED = declare("crm.proposal.recorded", _("Proposal recorded"))

@@ -211,3 +211,36 @@ class Holding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} – {self.product}"
+
+
+class Proposal(models.Model):
+    """A commercial proposal made to the client (a product family, on a date), by a salesperson or telesales.
+
+    It is a contact with the client, so it has its line on the timeline (`interaction`); on its own it
+    is what sales attribution looks for besides leads (docs/attribution.md): the trace event that
+    records it (`crm.proposal.recorded`) carries its family, and the trace's order, not `proposed_on`,
+    says when it was made.
+    """
+
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="proposals")
+    interaction = models.OneToOneField(
+        Interaction, verbose_name=_("contact"), on_delete=models.PROTECT, related_name="proposal"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    family = models.CharField(_("product family"), max_length=60)
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_on = models.DateField(_("proposed on"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        indexes = [models.Index(fields=["client", "family", "created_at"], name="proposal_client_family_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.client} – {self.family}"

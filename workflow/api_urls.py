@@ -5,9 +5,11 @@ from rest_framework.routers import SimpleRouter
 
 from workflow import api_intake
 from workflow.api.configuration import AgencyCalendarViewSet, CategoryViewSet, RoutingRuleViewSet
+from workflow.api.credits import CreditViewSet, DisputeViewSet
 from workflow.api.leads import LeadViewSet
 from workflow.api.notifications import NotificationViewSet
 from workflow.api.requests import ServiceRequestViewSet
+from workflow.api.sales import ProposalViewSet, SaleViewSet
 from workflow.api.trace import TraceViewSet
 
 app_name = "workflow_api"
@@ -20,6 +22,11 @@ router.register("categories", CategoryViewSet, basename="category")
 router.register("routing-rules", RoutingRuleViewSet, basename="routing-rule")
 router.register("business-hours", AgencyCalendarViewSet, basename="business-hours")
 router.register("notifications", NotificationViewSet, basename="notification")
+# Sales, their credits and disputes, and the proposals attribution reads (issue 9).
+router.register("sales", SaleViewSet, basename="sale")
+router.register("proposals", ProposalViewSet, basename="proposal")
+router.register("credits", CreditViewSet, basename="credit")
+router.register("disputes", DisputeViewSet, basename="dispute")
 # The trace's API lives with the workflow: redacting lead events needs the workflow's rules, and
 # the trace app imports nothing above itself.
 router.register("trace", TraceViewSet, basename="trace")

@@ -12,6 +12,7 @@ from accounts.models import TeamKind, User
 from crm.demo.state import Demo
 from crm.models import Client
 from workflow import services
+from workflow.demo_sales import seed_sales
 from workflow.hours import DEFAULT_OPENING_HOURS
 from workflow.models import Category, FieldType, RoutingRule, Weekday
 from workflow.routing import team_covering, team_members
@@ -107,8 +108,8 @@ def seed_workflow(demo: Demo) -> None:
     demo.counts.update({"service requests": counts["request"], "leads": counts["lead"]})
 
 
-# The workflow's part of the demo, in order.
-STEPS = (seed_workflow,)
+# The workflow's part of the demo, in order: requests and leads, then sales with their credits (issue 9).
+STEPS = (seed_workflow, seed_sales)
 
 
 def _front_line(demo: Demo, client: Client) -> User:
@@ -204,5 +205,5 @@ def _seed_lead(demo: Demo, client: Client, ending: str, n: int, counts: Counter)
         services.lead_lost(lead_id=lead.pk, user=holder, reason="Offre concurrente moins chère")
         return
     services.lead_start(lead_id=lead.pk, user=holder)
-    if ending == "won":
-        services.lead_won(lead_id=lead.pk, user=holder, amount=amount)
+    if ending == "won":  # a won lead records its sale: of its product, else the first of the catalogue
+        services.lead_won(lead_id=lead.pk, user=holder, amount=amount, product_id=(product or products[0]).pk)

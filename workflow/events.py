@@ -143,3 +143,13 @@ LEAVES_THE_QUEUE = frozenset(
 
 # An agency's business hours, on the agency's organisation chain.
 AGENCY_CALENDAR_UPDATED = declare("workflow.agency_calendar.updated", _("Business hours changed"))
+
+# Sales, their credits and disputes (issue 9; docs/attribution.md), on the client's chain. Payloads hold
+# ids, codes, amounts and shares; the free-text reasons (cancellation, dispute, decision) stay on the rows.
+# Attribution reads `sale.recorded` (what was sold, by whom, from which lead) and the credit sets' rows.
+SALE_RECORDED = declare("workflow.sale.recorded", _("Sale recorded"))
+SALE_CANCELLED = declare("workflow.sale.cancelled", _("Sale cancelled"))
+CREDITS_ASSIGNED = declare("workflow.credits.assigned", _("Sale credited by the attribution rule"))
+CREDITS_REVERSED = declare("workflow.credits.reversed", _("Sale credits reversed (sale cancelled)"))
+DISPUTE_OPENED = declare("workflow.dispute.opened", _("Sale credits contested"))
+DISPUTE_DECIDED = declare("workflow.dispute.decided", _("Dispute over sale credits decided"))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from workflow.views import items, leads, lists, notifications, reception, requests, settings
+from workflow.views import credits, items, leads, lists, notifications, reception, requests, sales, settings
 
 app_name = "workflow"
 urlpatterns = [
@@ -24,6 +24,17 @@ urlpatterns = [
     path("notifications/<int:notification_id>/read/", notifications.notification_read, name="notification-read"),
     path("notifications/read-all/", notifications.notification_read_all, name="notification-read-all"),
     path("notifications/preferences/", notifications.notification_preferences, name="notification-preferences"),
+    # Sales, credits and disputes (issue 9).
+    path("clients/<int:client_id>/sales/new/", sales.sale_create, name="sale-create"),
+    path("clients/<int:client_id>/proposals/new/", sales.proposal_create, name="proposal-create"),
+    path("sales/<int:sale_id>/", sales.sale_detail, name="sale-detail"),
+    path("sales/<int:sale_id>/cancel/", sales.sale_cancel_view, name="sale-cancel"),
+    path("sales/<int:sale_id>/dispute/", sales.dispute_open_view, name="dispute-open"),
+    path("credits/", credits.my_credits, name="credits"),
+    path("credits/statement.csv", credits.statement_csv, name="credits-statement"),
+    path("credits/rule/", credits.attribution_rule, name="attribution-rule"),
+    path("disputes/", credits.dispute_queue, name="disputes"),
+    path("disputes/<int:dispute_id>/", credits.dispute_detail, name="dispute-detail"),
     path("settings/categories/", settings.category_list, name="settings-categories"),
     path("settings/categories/new/", settings.category_form, name="settings-category-create"),
     path("settings/categories/<int:category_id>/", settings.category_form, name="settings-category-edit"),

@@ -398,6 +398,18 @@ AUTO_CLOSE_RESOLVED_DAYS = env.int("AUTO_CLOSE_RESOLVED_DAYS", default=7)
 # would pause an item's clock for ever).
 CALLBACK_MAX_DAYS_AHEAD = env.int("CALLBACK_MAX_DAYS_AHEAD", default=90)
 CALLBACK_MAX_WINDOW_DAYS = env.int("CALLBACK_MAX_WINDOW_DAYS", default=14)
+# Sales and their credits (DESIGN.md section 8; docs/attribution.md): how far back a lead or a proposal
+# may initiate a sale, the initiator's part of what the account owner's share leaves, how long a sale
+# may be cancelled after it was recorded, and how far back a sale may be dated when it is recorded.
+ATTRIBUTION_WINDOW_DAYS = env.int("ATTRIBUTION_WINDOW_DAYS", default=90)
+ATTRIBUTION_INITIATOR_SHARE = env.int("ATTRIBUTION_INITIATOR_SHARE", default=50)
+SALE_CANCEL_WINDOW_DAYS = env.int("SALE_CANCEL_WINDOW_DAYS", default=14)
+SALE_MAX_AGE_DAYS = env.int("SALE_MAX_AGE_DAYS", default=120)
+if not 0 <= ATTRIBUTION_INITIATOR_SHARE <= 100:
+    raise ImproperlyConfigured("ATTRIBUTION_INITIATOR_SHARE is a percentage: 0 to 100.")
+for _days in ("ATTRIBUTION_WINDOW_DAYS", "SALE_CANCEL_WINDOW_DAYS", "SALE_MAX_AGE_DAYS"):
+    if not 0 < globals()[_days] <= 3660:
+        raise ImproperlyConfigured(f"{_days} is a number of days between 1 and 3660.")
 # Channel intake: new clients met through the web form or e-mail join this agency (empty: the first
 # agency by code); the mail gateway proves itself with this shared secret (empty: the endpoint is off).
 INTAKE_DEFAULT_AGENCY_CODE = env.str("INTAKE_DEFAULT_AGENCY_CODE", default="")

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.factories import ProductFactory
 from workflow import services
 from workflow.models import Lead
 from workflow.transitions import LEAD_TRANSITIONS
@@ -80,7 +81,7 @@ def test_won_lifecycle_through_the_api(org, wf, api_as):
     assert (accepted["status"], accepted["potential_amount"], accepted["probability"]) == ("accepted", "15000.50", 60)
     assert _ok(_post(api_as, sales, lead_id, "start"))["status"] == "in_progress"
     assert _ok(_post(api_as, sales, lead_id, "comment", {"body": "Quote sent"}))["status"] == "in_progress"
-    won = _ok(_post(api_as, sales, lead_id, "won", {"amount": "14000"}))
+    won = _ok(_post(api_as, sales, lead_id, "won", {"amount": "14000", "product": ProductFactory().pk}))
     assert (won["status"], won["potential_amount"], won["allowed_actions"]) == ("won", "14000.00", [])
 
     assert _ok(api_as(org.reception_a).get(f"{URL}{lead_id}/status/"))["outcome"] == "won"
@@ -179,7 +180,7 @@ def _lead_in(org, status: str) -> Lead:
     if status == "in_progress":
         services.lead_start(lead_id=pk, user=sales)
     if status == "won":
-        services.lead_won(lead_id=pk, user=sales)
+        services.lead_won(lead_id=pk, user=sales, product_id=ProductFactory().pk)
     if status == "lost":
         services.lead_lost(lead_id=pk, user=sales, reason="No budget")
     if status == "requalified":

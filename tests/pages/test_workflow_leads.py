@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from tests.factories import ProductFactory
 from workflow.models import Lead, ServiceRequest
 from workflow.services import lead_create, service_request_create
 
@@ -65,7 +66,7 @@ def test_working_a_lead_to_won_from_its_page(page_as, org, wf):
     _action(client, lead, "accept", {"potential_amount": "5000", "probability": "50"})
     assert _action(client, lead, "start").status_code == 302
 
-    won = _action(client, lead, "won", {"amount": "4500"})
+    won = _action(client, lead, "won", {"amount": "4500", "product": ProductFactory().pk})
 
     assert won.status_code == 302
     lead.refresh_from_db()

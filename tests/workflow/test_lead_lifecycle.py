@@ -1,6 +1,7 @@
 import pytest
 
 from common.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from tests.factories import ProductFactory
 from trace.models import TraceEvent
 from workflow import services
 from workflow.models import Lead, ServiceRequest
@@ -51,7 +52,7 @@ def test_lifecycle_accept_start_won(org, wf):
     lead = services.lead_accept(lead_id=lead.pk, user=org.sales_a, potential_amount="15000.50", probability=60)
     assert (lead.status, str(lead.potential_amount), lead.probability) == ("accepted", "15000.50", 60)
     assert services.lead_start(lead_id=lead.pk, user=org.sales_a).status == "in_progress"
-    won = services.lead_won(lead_id=lead.pk, user=org.sales_a, amount="14000")
+    won = services.lead_won(lead_id=lead.pk, user=org.sales_a, amount="14000", product_id=ProductFactory().pk)
     assert (won.status, str(won.potential_amount)) == ("won", "14000.00")
     with pytest.raises(Conflict) as error:
         services.lead_lost(lead_id=lead.pk, user=org.sales_a, reason="too late")

@@ -46,7 +46,15 @@ from accounts.rights import SYSTEM
 from accounts.services import delegate_grant, membership_start, person_reassign
 from common.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from crm.models import Client
-from tests.factories import AgencyFactory, ClientFactory, RegionFactory, UserFactory, make_member, make_team
+from tests.factories import (
+    AgencyFactory,
+    ClientFactory,
+    ProductFactory,
+    RegionFactory,
+    UserFactory,
+    make_member,
+    make_team,
+)
 from workflow import services
 from workflow.models import Category, Lead, LeadStatus, RequestStatus, RoutingRule, ServiceRequest
 from workflow.policy import lead_actions_for, request_actions_for
@@ -451,9 +459,11 @@ def _requests_in_every_status(people: dict[str, User], client: Client) -> dict[s
 
 def _leads_in_every_status(people: dict[str, User], client: Client, unowned: Client) -> dict[str, int]:
     holder = people["holder"]
+    product = ProductFactory()  # a won lead records the sale of its product
 
     def new(on: Client = client) -> Lead:
-        return services.lead_create(sender=people["sender"], client_id=on.pk, subject="Wants fibre")
+        return services.lead_create(sender=people["sender"], client_id=on.pk, subject="Wants fibre",
+                                    product_id=product.pk)  # fmt: skip
 
     def accepted() -> Lead:
         return services.lead_accept(lead_id=new().pk, user=holder, potential_amount="1000", probability=50)

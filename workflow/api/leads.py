@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from common.api import ErrorSerializer, validated
+from crm.models import Channel
 from workflow import selectors, services
 from workflow.api.common import (
     READ_ERRORS,
@@ -118,6 +119,15 @@ class WonInputSerializer(serializers.Serializer):
         help_text=gettext_lazy("Default: the potential given on acceptance."),
     )  # fmt: skip
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    # The sale recorded with the win (issue 9; workflow.services.sales).
+    product = serializers.IntegerField(
+        source="product_id", required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
+        help_text=gettext_lazy("The product sold. Default: the lead's."),
+    )  # fmt: skip
+    quantity = serializers.IntegerField(required=False, min_value=1, max_value=100_000)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False,
+                                      help_text=gettext_lazy("Default: the product's first direct-sale channel."))  # fmt: skip
+    sold_on = serializers.DateField(required=False, help_text=gettext_lazy("Default: today."))
 
 
 class LeadViewSet(ItemViewSet):
@@ -133,7 +143,8 @@ class LeadViewSet(ItemViewSet):
                          "request is routed; the answer's `requalified_to` is the new request's id."),
         "reassign": Act(services.lead_reassign, ReassignInputSerializer,
                         "A manager gives the lead to another salesperson of the agency.", by="actor"),
-        "won": Act(services.lead_won, WonInputSerializer, "The sale is made."),
+        "won": Act(services.lead_won, WonInputSerializer,
+                  "The sale is made: the lead closes as won and its sale is recorded and credited in the same step."),
         "lost": Act(services.lead_lost, ReasonInputSerializer, "No sale, saying why."),
         "comment": Act(services.lead_comment, CommentInputSerializer,
                        "Add a written note to the lead (seen by those who read the lead)."),

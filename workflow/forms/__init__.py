@@ -175,6 +175,7 @@ def _product_select() -> forms.ModelChoiceField:
 
 class LeadForm(WorkflowForm):
     passed_as_ids = ("product",)
+    preset_from_query = ("product",)  # a refused sale offers to send a lead for its product
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     product = _product_select()
@@ -301,8 +302,15 @@ class AcceptForm(WorkflowForm):
 
 
 class WonForm(WorkflowForm):
+    """Won, and the sale recorded with it (issue 9): of the lead's product unless another is chosen."""
+
+    passed_as_ids = ("product",)
     amount = forms.DecimalField(label=_("Amount won (€)"), min_value=0, max_digits=12, decimal_places=2,
                                 required=False, help_text=_("Empty: the potential amount."))  # fmt: skip
+    product = forms.ModelChoiceField(label=_("Product sold"), required=False, empty_label=_("The lead's product"),
+                                     queryset=Product.objects.filter(is_active=True).order_by("family", "name"))  # fmt: skip
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100_000, required=False,
+                                  help_text=_("Empty: one."))  # fmt: skip
 
 
 class ReassignForm(WorkflowForm):

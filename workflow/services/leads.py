@@ -5,7 +5,7 @@ What a lead shares with a service request (locking, moves, creation, requalifica
 sees in it, the outcome, and a manager's reassignment.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -21,6 +21,8 @@ from workflow.models import Lead, ServiceRequest
 from workflow.services import items
 from workflow.services.common import record, require_text
 from workflow.services.inputs import amount_or_error, category_or_error, check_category_fields, product_or_error
+from workflow.services.sales import sale_record
+from workflow.transitions import next_status
 
 
 @transaction.atomic
@@ -72,12 +74,30 @@ def lead_start(*, lead_id: int, user: User) -> Lead:
 
 
 @transaction.atomic
-def lead_won(*, lead_id: int, user: User, amount: Any = None, reason: str = "") -> Lead:
+def lead_won(
+    *, lead_id: int, user: User, amount: Any = None, reason: str = "", product_id: int | None = None,
+    quantity: Any = 1, channel: str = "", sold_on: date | None = None,
+) -> Lead:  # fmt: skip
+    """The sale is made: the lead closes as won and its sale is recorded (and credited) in the same step.
+
+    The sale is of the lead's product unless another is named, for `amount` (default: the potential
+    given on acceptance), closed by the lead's holder (a manager marking it won records it for them);
+    its rules are `workflow.services.sales.sale_record`'s, and a sale refused (say, no product known)
+    leaves the lead as it was.
+    """
     lead = items.lock(LEAD, user=user, item_id=lead_id, action="won")
     amount = amount_or_error(amount, "amount") if amount not in (None, "") else lead.potential_amount
-    return items.step(LEAD, lead, "won", by=user, event=events.LEAD_WON,
-                      payload={"amount": str(amount) if amount is not None else None}, closed_at=timezone.now(),
-                      potential_amount=amount, status_reason=reason.strip())  # fmt: skip
+    next_status(LEAD.transitions, "won", lead.status)  # a lead that cannot be won is a conflict before all
+    product_id = product_id or lead.product_id
+    if product_id is None:
+        raise InvalidInput({"product": _("Say which product was sold: the sale is recorded with the lead.")})
+    won = items.step(LEAD, lead, "won", by=user, event=events.LEAD_WON,
+                     payload={"amount": str(amount) if amount is not None else None}, closed_at=timezone.now(),
+                     potential_amount=amount, status_reason=reason.strip())  # fmt: skip
+    sale_record(actor=user, client_id=lead.client_id, product_id=product_id, amount=amount,
+                quantity=quantity if quantity not in (None, "") else 1,
+                channel=channel, sold_on=sold_on, closer_id=lead.assignee_id, lead=lead)  # fmt: skip
+    return won
 
 
 @transaction.atomic

@@ -14,13 +14,16 @@ from django.views.decorators.http import require_GET
 
 from accounts import rights
 from common.pages import domain_errors_as_http
+from crm.proposals import may_propose
 from crm.selectors import client_get_for_user
 from trace.selectors import trace_for_client
 from workflow.forms import CategoryFieldsForm
 from workflow.selectors import client_open_work, lead_ids_readable
+from workflow.selectors_sales import sale_list
 from workflow.views.history import history_entries
 
 HISTORY_LIMIT = 50
+CLIENT_SALES_SHOWN = 10
 FORM_ID_PREFIX = re.compile(r"^[a-z_-]{0,30}$")
 
 
@@ -54,6 +57,10 @@ def client_work(request: HttpRequest, client_id: int) -> HttpResponse:
         "leads": leads,
         "can_create_request": rights.has_agency_perm(request.user, rights.CREATE_REQUESTS, client.agency_id),
         "can_create_lead": rights.has_agency_perm(request.user, rights.CREATE_LEADS, client.agency_id),
+        # Sales (issue 9): the buttons to record one or a proposal, and the client's latest sales.
+        "can_sell": rights.has_agency_perm(request.user, rights.SELL_BASIC, client.agency_id),
+        "can_propose": may_propose(user=request.user, client=client),
+        "sales": list(sale_list(user=request.user, client_id=client.pk)[:CLIENT_SALES_SHOWN]),
     }
     template = "workflow/clients/_work.html" if request.htmx else "workflow/clients/work.html"
     return render(request, template, context)
