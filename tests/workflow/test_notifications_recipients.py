@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from tests.factories import make_member
+from tests.factories import ProductFactory, make_member
 from workflow import services
 from workflow.models import Notification
 from workflow.services.sla import sla_scan
@@ -123,7 +123,7 @@ def test_a_lead_tells_its_salesperson_and_its_sender_only_of_its_outcome(org, wf
     services.lead_comment(lead_id=lead.pk, user=org.manager_a, body="Call them before Friday")
     assert told() == {("sales_a2", "commented", "activity")}  # never the sender: a lead's comments are content
 
-    services.lead_won(lead_id=lead.pk, user=org.sales_a2, amount="9000")
+    services.lead_won(lead_id=lead.pk, user=org.sales_a2, amount="9000", product_id=ProductFactory().pk)
     assert told() == {("reception_a", "won", "outcomes")}
 
 

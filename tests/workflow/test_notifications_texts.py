@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from accounts.models import Membership
 from accounts.rights import SYSTEM, forget_rights
 from accounts.services import membership_end
+from tests.factories import ProductFactory
 from workflow import events, services
 from workflow.models import Notification
 from workflow.notifications import describe, notification_text
@@ -91,7 +92,7 @@ def test_a_leads_sender_reads_its_outcome_and_client_but_never_its_subject(org, 
     lead = services.lead_create(sender=org.reception_a, client_id=org.client_a.pk, subject="Wants 40 lines, budget 90k")
     services.lead_accept(lead_id=lead.pk, user=org.sales_a, potential_amount="90000", probability=60)
     with django_capture_on_commit_callbacks(execute=True):
-        services.lead_won(lead_id=lead.pk, user=org.sales_a, amount="90000")
+        services.lead_won(lead_id=lead.pk, user=org.sales_a, amount="90000", product_id=ProductFactory().pk)
 
     (won,) = describe([_only(org.reception_a, verb="won")], reader=org.reception_a)
     assert won.text == f"{org.sales_a} marked L-{lead.pk} as won — Boulangerie Dupont"
