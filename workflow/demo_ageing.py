@@ -17,13 +17,15 @@ from django.utils import timezone
 
 from crm.demo.state import Demo
 from workflow.due import annotate_due, due_dates
-from workflow.models import OPEN_LEAD_STATUSES, OPEN_REQUEST_STATUSES, Lead, ServiceRequest
+from workflow.models import OPEN_LEAD_STATUSES, OPEN_REQUEST_STATUSES, Lead, Notification, ServiceRequest
 from workflow.services.sla import REMINDED, sla_scan
 
 WEEKS = 8
 # Share of open items opened more than a day ago, and how many of the most overdue reach the managers.
 OLD_OPEN_SHARE = 0.25
 ESCALATED_HANDFUL = 5
+# Reminders of items overdue for longer than this are shown as read.
+READ_AFTER_DAYS = 3
 
 
 def _age(demo: Demo, *, is_open: bool) -> timedelta:
@@ -67,4 +69,14 @@ def age_workflow(demo: Demo) -> None:
         cutoff = dues[min(ESCALATED_HANDFUL, len(dues)) - 1]
         later = cutoff + timedelta(hours=settings.SLA_ESCALATE_AFTER_HOURS, seconds=1)
         escalated = sla_scan(now=later).escalations
+    _read_old_reminders(now)
     demo.counts.update({"overdue items reminded": reminded, "escalated to managers": escalated})
+
+
+def _read_old_reminders(now) -> None:
+    """Reminders of items overdue for more than a few days were read long ago: the bell shows the recent ones."""
+    long_ago = now - timedelta(days=READ_AFTER_DAYS)
+    for model, kind in ((ServiceRequest, "request"), (Lead, "lead")):
+        old = annotate_due(model.objects.filter(sla_level=REMINDED)).filter(sla_due_at__lt=long_ago).values("pk")
+        Notification.objects.filter(item_kind=kind, item_id__in=old, key__startswith="sla:",
+                                    read_at__isnull=True).update(read_at=now)  # fmt: skip
