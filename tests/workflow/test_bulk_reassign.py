@@ -86,3 +86,20 @@ def test_nothing_ticked_is_bad_input(org, wf):
     with pytest.raises(InvalidInput) as raised:
         items_reassign(actor=org.manager_a, assignee_id=org.sales_a.pk)
     assert "items" in raised.value.fields
+
+
+def test_the_api_answers_one_outcome_per_item(api_as, org, wf, colleague):
+    mine = _billing(org, org.client_a, 1)
+    elsewhere = _billing(org, ClientFactory(agency=org.agency_b), 2)
+    response = api_as(org.manager_a).post("/api/v1/reassignments/", {"assignee": colleague.pk,
+                                          "requests": [mine.pk, elsewhere.pk]}, format="json")  # fmt: skip
+    assert response.status_code == 200
+    assert [(o["id"], o["status"]) for o in response.json()] == [(mine.pk, 200), (elsewhere.pk, 404)]
+    assert api_as(org.manager_a).post("/api/v1/reassignments/", {"assignee": colleague.pk},
+                                      format="json").status_code == 400  # fmt: skip
+    bad = api_as(org.manager_a).post("/api/v1/reassignments/", {"assignee": "x", "requests": [mine.pk]},
+                                     format="json")  # fmt: skip
+    assert bad.status_code == 400 and "assignee" in str(bad.json())
+    refused = api_as(org.reception_a).post("/api/v1/reassignments/", {"assignee": colleague.pk,
+                                           "requests": [mine.pk]}, format="json")  # fmt: skip
+    assert refused.status_code == 404
