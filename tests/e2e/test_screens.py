@@ -1,5 +1,5 @@
 """Issue 8, Done means 1 and 4, in a real browser: each role lands on its work after signing in, and
-on a 390 px phone the queue, the inbox and the client page have no horizontal scroll, with the main
+on a 390 px phone the queue, the inbox, the overview and the client page have no horizontal scroll, with the main
 action (Claim, Accept) in view and the call form first on the client page."""
 
 import re
@@ -42,40 +42,44 @@ def _widths(page) -> tuple[int, int]:
     return page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
 
 
-def test_at_390_px_the_queue_the_inbox_and_the_client_page_do_not_scroll_sideways(browser, live_url):
-    measured = {}
-    context, page = _phone(browser, live_url, "billing_hdf")
+def _on_phone(browser, live_url, username: str, path: str, check=None) -> tuple[int, int]:
+    """The page's widths at 390 px, after `check(page)` looked at what it must show."""
+    context, page = _phone(browser, live_url, username)
     try:
-        page.goto(f"{live_url}/work/queue/")
-        measured["queue"] = _widths(page)
-        claim = page.locator("#queue button", has_text="Claim").first
-        if claim.count():
-            box = claim.bounding_box()
-            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+        page.goto(f"{live_url}{path}")
+        page.wait_for_load_state("networkidle")
+        if check:
+            check(page)
+        return _widths(page)
     finally:
         context.close()
-    context, page = _phone(browser, live_url, "sales_lille")
-    try:
-        page.goto(f"{live_url}/work/inbox/")
-        measured["inbox"] = _widths(page)
-        accept = page.locator("#inbox button", has_text="Accept").first
-        if accept.count():
-            box = accept.bounding_box()
-            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
-    finally:
-        context.close()
-    context, page = _phone(browser, live_url, "reception_lille")
-    try:
-        # Caller ID of the demo's showcase client: one match opens its page.
-        page.goto(f"{live_url}/clients/?phone=0320123456")
-        expect(page).to_have_url(re.compile(r"/clients/\d+/$"))
-        measured["client"] = _widths(page)
-        # The call form comes before the identity on a phone.
-        log_y = page.locator("#log-title").bounding_box()["y"]
-        identity_y = page.locator("#identity-title").bounding_box()["y"]
-        assert log_y < identity_y
-    finally:
-        context.close()
+
+
+def _main_action_in_view(selector: str, label: str):
+    def check(page) -> None:
+        button = page.locator(selector, has_text=label).first
+        assert button.count(), f"{label} is offered on {page.url}"
+        box = button.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+
+    return check
+
+
+def _call_form_first(page) -> None:
+    expect(page).to_have_url(re.compile(r"/clients/\d+/$"))
+    assert page.locator("#log-title").bounding_box()["y"] < page.locator("#identity-title").bounding_box()["y"]
+
+
+def test_at_390_px_the_queue_inbox_overview_and_client_page_do_not_scroll_sideways(browser, live_url):
+    measured = {
+        "queue": _on_phone(browser, live_url, "billing_hdf", "/work/queue/", _main_action_in_view("#queue button", "Claim")),
+        "inbox": _on_phone(browser, live_url, "sales_lille", "/work/inbox/",
+                           _main_action_in_view("#inbox button", "Accept")),
+        "overview": _on_phone(browser, live_url, "manager_lille", "/work/overview/",
+                              _main_action_in_view("#overview-reassign button", "Reassign")),
+        # Caller ID of the demo's showcase client: one match opens its page, the call form first.
+        "client": _on_phone(browser, live_url, "reception_lille", "/clients/?phone=0320123456", _call_form_first),
+    }  # fmt: skip
     print(f"\nscrollWidth, clientWidth at 390 px: {measured}")
     for name, (scroll_width, client_width) in measured.items():
         assert scroll_width <= client_width, (name, scroll_width, client_width)

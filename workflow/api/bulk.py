@@ -23,14 +23,14 @@ def _ids() -> serializers.ListField:
                                  default=list, max_length=MAX_BULK_ITEMS)  # fmt: skip
 
 
-class ReassignInputSerializer(serializers.Serializer):
+class BulkReassignInputSerializer(serializers.Serializer):
     assignee = serializers.IntegerField(min_value=1, max_value=2**53)
     requests = _ids()
     leads = _ids()
     reason = serializers.CharField(required=False, default="", allow_blank=True, max_length=2000)
 
 
-class OutcomeSerializer(serializers.Serializer):
+class BulkOutcomeSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["request", "lead"])
     id = serializers.IntegerField(source="item_id")
     status = serializers.IntegerField(help_text="200 when done, else the status the item alone would answer")
@@ -41,14 +41,14 @@ class OutcomeSerializer(serializers.Serializer):
 class ReassignmentsView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=ReassignInputSerializer, responses={200: OutcomeSerializer(many=True), 400: ErrorSerializer,
+    @extend_schema(request=BulkReassignInputSerializer, responses={200: BulkOutcomeSerializer(many=True), 400: ErrorSerializer,
                                                                404: ErrorSerializer},
                    description="Reassign many requests (to a member of each one's team) and leads (to a salesperson "
                                "covering the client's agency) to one person; one outcome per item, in the order sent. "
                                "For managers of a unit and administrators (404 for others).")  # fmt: skip
     def post(self, request: Request) -> Response:
         require_overview(request.user)
-        data = validated(ReassignInputSerializer, request)
+        data = validated(BulkReassignInputSerializer, request)
         outcomes = items_reassign(actor=request.user, assignee_id=data["assignee"], request_ids=data["requests"],
                                   lead_ids=data["leads"], reason=data["reason"])  # fmt: skip
-        return Response(OutcomeSerializer(outcomes, many=True).data)
+        return Response(BulkOutcomeSerializer(outcomes, many=True).data)
