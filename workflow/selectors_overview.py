@@ -34,7 +34,9 @@ def _overview(
     overdue: bool, now,
 ) -> QuerySet:  # fmt: skip
     qs = _in_scope(qs, user)
-    qs = qs.filter(status=status) if status in open_statuses else qs.filter(status__in=open_statuses)
+    if status and status not in open_statuses:
+        return qs.none()  # a status of the other kind (or a closed one): nothing of this kind has it
+    qs = qs.filter(status=status) if status else qs.filter(status__in=open_statuses)
     if team_id is not None:
         qs = qs.filter(team_id=team_id)
     if assignee == "none":

@@ -52,6 +52,8 @@ def test_the_overview_shows_the_scope_overdue_first_and_only_to_managers(page_as
     only_overdue = page_as(org.manager_a).get(reverse("workflow:overview"), {"overdue": "1", "kind": "request"})
     text = only_overdue.content.decode()
     assert "Late one" in text and "Fresh one" not in text and "Fibre for 3 sites" not in text
+    assigned_only = page_as(org.manager_a).get(reverse("workflow:overview"), {"status": "assigned"}).content.decode()
+    assert "Fibre for 3 sites" not in assigned_only  # a request's status: no lead has it
     assert fresh.pk
     assert page_as(org.reception_a).get(reverse("workflow:overview")).status_code == 404
 
