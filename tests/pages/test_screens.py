@@ -131,3 +131,12 @@ def test_client_search_past_the_cap_says_more_than(page_as, org, monkeypatch):
         ClientFactory(agency=org.agency_a, name=f"Boulangerie numéro {n:02d}")
     text = page_as(org.reception_a).get(reverse("crm:console"), {"q": "boulangerie"}).content.decode()
     assert "of more than 25 matches" in text
+
+
+def test_someone_in_two_teams_lands_where_work_waits_on_them_most(page_as, org):
+    from accounts.services import membership_start
+
+    membership_start(actor=org.admin, user=org.sales_a, team=org.management_team_a)
+    assert page_as(org.sales_a).get(reverse("home")).url == reverse("workflow:overview")
+    membership_start(actor=org.admin, user=org.reception_a, team=org.billing_team_north)
+    assert page_as(org.reception_a).get(reverse("home")).url == reverse("workflow:queue")
