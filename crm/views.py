@@ -29,7 +29,7 @@ SEARCH_PAGE = 20
 def _search_page(request: HttpRequest, q: str) -> dict:
     """One page of the search's results, and how many matched (bounded: `selectors.SEARCH_COUNT_CAP`)."""
     page = request.GET.get("page", "")
-    number = min(int(page), 1000) if page.isdigit() and int(page) > 0 else 1
+    number = min(int(page), 1000) if page.isascii() and page.isdigit() and int(page) > 0 else 1
     offset = (number - 1) * SEARCH_PAGE
     results = list(selectors.client_search(user=request.user, q=q, limit=SEARCH_PAGE, offset=offset))
     # One page that is not full says the count itself; otherwise count, up to the cap.

@@ -140,3 +140,15 @@ def test_someone_in_two_teams_lands_where_work_waits_on_them_most(page_as, org):
     assert page_as(org.sales_a).get(reverse("home")).url == reverse("workflow:overview")
     membership_start(actor=org.admin, user=org.reception_a, team=org.billing_team_north)
     assert page_as(org.reception_a).get(reverse("home")).url == reverse("workflow:queue")
+
+
+def test_the_overview_takes_numbers_too_large_for_an_id_without_an_error(page_as, org, wf):
+    huge = "9" * 40
+    client = page_as(org.manager_a)
+    assert client.get(reverse("workflow:overview"), {"team": huge, "assignee": huge, "page": huge}).status_code == 200
+    response = client.post(reverse("workflow:overview-reassign"), {"assignee": huge, "request": [huge]}, follow=True)
+    assert response.status_code == 200
+    assert client.get(reverse("workflow:overview"), {"page": "²", "team": "²"}).status_code == 200
+    assert client.get(reverse("crm:console"), {"q": "boulangerie", "page": "²"}).status_code == 200
+    response = client.post(reverse("workflow:overview-reassign"), {"assignee": org.sales_a2.pk, "lead": [huge, "²"]})
+    assert response.status_code == 302

@@ -32,8 +32,13 @@ from workflow.views.common import annotate_for_display
 KINDS = (REQUEST.name, LEAD.name)
 
 
+def _small_int(value: str | None) -> int | None:
+    """A number of the query or the form as an id: digits, and few enough for any id column (else None)."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 15 else None
+
+
 def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()]
+    return [number for number in map(_small_int, values) if number is not None]
 
 
 def overview_filters(request: HttpRequest) -> dict:
@@ -46,8 +51,8 @@ def overview_filters(request: HttpRequest) -> dict:
     return {
         "kind": kind,
         "status": get.get("status") if get.get("status") in statuses else "",
-        "team_id": int(team) if team.isdigit() else None,
-        "assignee": assignee if assignee == "none" or assignee.isdigit() else "",
+        "team_id": _small_int(team),
+        "assignee": assignee if assignee == "none" or _small_int(assignee) is not None else "",
         "overdue": get.get("overdue") == "1",
     }
 
@@ -66,7 +71,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     user = request.user
     require_overview(user)
     filters = overview_filters(request)
-    number = int(request.GET["page"]) if request.GET.get("page", "").isdigit() and int(request.GET["page"]) > 0 else 1
+    number = min(max(_small_int(request.GET.get("page")) or 1, 1), 1000)
     narrowed = {k: filters[k] or None for k in ("status", "team_id", "assignee")}
     now = timezone.now()
     requests, more_requests = ([], False)
@@ -110,9 +115,9 @@ def overview_reassign(request: HttpRequest) -> HttpResponse:
     require_overview(user)
     assignee = request.POST.get("assignee", "")
     try:
-        if not assignee.isdigit():
+        if _small_int(assignee) is None:
             raise InvalidInput({"assignee": _("Choose the person to give the ticked items to.")})
-        outcomes = items_reassign(actor=user, assignee_id=int(assignee), request_ids=_ids(request.POST.getlist("request")),
+        outcomes = items_reassign(actor=user, assignee_id=_small_int(assignee), request_ids=_ids(request.POST.getlist("request")),
                                   lead_ids=_ids(request.POST.getlist("lead")))  # fmt: skip
     except InvalidInput as error:
         for message in _field_messages(error):
