@@ -20,6 +20,8 @@ def navigation(request: HttpRequest) -> dict:
             # Whoever may initiate or close a sale has credits; managers also decide disputes (issue 9).
             "credits": any(rights.has_any(user, perm) for perm in (rights.CREATE_LEADS, rights.SELL_BASIC)),
             "disputes": rights.is_org_admin(user) or rights.has_any(user, rights.MANAGE_UNIT),
+            # The manager's overview of their scope's open work (issue 8).
+            "overview": rights.is_org_admin(user) or rights.has_any(user, rights.MANAGE_UNIT),
             "organisation": rights.is_org_admin(user),
             "team_kinds": sorted(kinds),
         }

@@ -182,7 +182,7 @@ class ClientViewSet(viewsets.GenericViewSet):
                 "q",
                 str,
                 description="Search by name or contact name (typo-tolerant), phone, e-mail or legal id; "
-                "results are ranked, best first.",
+                "results are ranked, best first; at most the best 200 matches, paginated.",
             )
         ]
     )
@@ -190,7 +190,10 @@ class ClientViewSet(viewsets.GenericViewSet):
         clients = self.filter_queryset(self.get_queryset())
         q = request.query_params.get("q", "").strip()
         if q:
-            ranked_ids = [client.pk for client in selectors.client_search(user=request.user, q=q)]
+            # The best matches up to the search's cap (issue 8: a search no longer stops silently at 20);
+            # `count` says how many, up to the cap.
+            matches = selectors.client_search(user=request.user, q=q, limit=selectors.SEARCH_COUNT_CAP)
+            ranked_ids = list(matches.values_list("pk", flat=True))
             found = clients.in_bulk(ranked_ids)
             clients = [found[pk] for pk in ranked_ids if pk in found]
         page = self.paginate_queryset(clients)

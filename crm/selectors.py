@@ -79,11 +79,26 @@ def parse_search(q: str) -> SearchTerms:
     return SearchTerms(text=normalise_text(q), phone=phone, email=q.lower() if "@" in q else "")
 
 
-def client_search(*, user: User, q: str, limit: int = 20) -> QuerySet[Client]:
+# A search says how many clients matched up to this many; past it, "more than" (counting every match
+# of a fuzzy search over a large agency would cost more than the page itself).
+SEARCH_COUNT_CAP = 200
+
+
+def client_search(*, user: User, q: str, limit: int = 20, offset: int = 0) -> QuerySet[Client]:
     """Clients in scope matching `q` by name or contact name (typo-tolerant), phone, e-mail or legal id.
 
-    Ranked: exact phone, e-mail or legal id first (score 1), then by name similarity.
+    Ranked: exact phone, e-mail or legal id first (score 1), then by name similarity. One page of
+    `limit` from `offset`.
     """
+    return _client_matches(user=user, q=q)[offset : offset + limit]
+
+
+def client_search_count(*, user: User, q: str, cap: int = SEARCH_COUNT_CAP) -> int:
+    """How many clients `client_search` finds, counted up to `cap` + 1 (more than `cap` when it says so)."""
+    return _client_matches(user=user, q=q)[: cap + 1].count()
+
+
+def _client_matches(*, user: User, q: str) -> QuerySet[Client]:
     terms = parse_search(q)
     base = clients_visible(user=user).select_related("agency", "account_owner")
     if not terms.text:
@@ -96,7 +111,7 @@ def client_search(*, user: User, q: str, limit: int = 20) -> QuerySet[Client]:
     threshold = settings.CLIENT_SEARCH_MIN_SIMILARITY
     if terms.phone or terms.email:
         # A number or an address is not a name: don't fuzz it.
-        return base.filter(exact).annotate(score=Value(1.0, output_field=FloatField())).order_by("name", "pk")[:limit]
+        return base.filter(exact).annotate(score=Value(1.0, output_field=FloatField())).order_by("name", "pk")
     ranked = base.annotate(
         similarity=_similarity(terms.text),
         score=Greatest(
@@ -109,7 +124,7 @@ def client_search(*, user: User, q: str, limit: int = 20) -> QuerySet[Client]:
             ),
         ),
     )
-    return ranked.filter(score__gte=threshold).order_by("-score", "name", "pk")[:limit]
+    return ranked.filter(score__gte=threshold).order_by("-score", "name", "pk")
 
 
 def client_lookup_phone(*, user: User, phone: str) -> QuerySet[Client]:

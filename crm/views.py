@@ -23,6 +23,23 @@ from crm.models import Client
 
 TIMELINE_PAGE_SIZE = 50
 PHONE_LOOKUP_LIMIT = 20
+SEARCH_PAGE = 20
+
+
+def _search_page(request: HttpRequest, q: str) -> dict:
+    """One page of the search's results, and how many matched (bounded: `selectors.SEARCH_COUNT_CAP`)."""
+    page = request.GET.get("page", "")
+    number = min(int(page), 1000) if page.isascii() and page.isdigit() and int(page) > 0 else 1
+    offset = (number - 1) * SEARCH_PAGE
+    results = list(selectors.client_search(user=request.user, q=q, limit=SEARCH_PAGE, offset=offset))
+    # One page that is not full says the count itself; otherwise count, up to the cap.
+    matched = offset + len(results) if len(results) < SEARCH_PAGE and (results or number == 1) else None
+    if matched is None:
+        matched = selectors.client_search_count(user=request.user, q=q)
+    cap = selectors.SEARCH_COUNT_CAP
+    return {"results": results, "matched": min(matched, cap), "more_than_cap": matched > cap, "page_number": number,
+            "first_shown": offset + 1, "last_shown": offset + len(results),
+            "has_previous": number > 1, "has_next": offset + len(results) < matched}  # fmt: skip
 
 
 @require_GET
@@ -38,14 +55,10 @@ def console(request: HttpRequest) -> HttpResponse:
         results = list(matches[:PHONE_LOOKUP_LIMIT])
         if len(results) == 1:
             return redirect("crm:client_detail", client_id=results[0].pk)
-    elif q:
-        results = list(selectors.client_search(user=request.user, q=q))
-    context = {
-        "q": q,
-        "phone": phone,
-        "results": results,
-        "can_create": rights.has_any(request.user, rights.EDIT_CLIENTS),
-    }
+    search = _search_page(request, q) if q and not phone else {}
+    if phone:
+        search = {"results": results, "matched": len(results), "first_shown": 1, "last_shown": len(results)}
+    context = {"q": q, "phone": phone, "can_create": rights.has_any(request.user, rights.EDIT_CLIENTS), **search}
     return render(request, "crm/clients/console.html", context)
 
 
@@ -55,8 +68,8 @@ def console(request: HttpRequest) -> HttpResponse:
 def search_results(request: HttpRequest) -> HttpResponse:
     """The console's results, re-rendered as the agent types."""
     q = request.GET.get("q", "").strip()
-    results = list(selectors.client_search(user=request.user, q=q)) if q else []
-    context = {"q": q, "results": results, "can_create": rights.has_any(request.user, rights.EDIT_CLIENTS)}
+    search = _search_page(request, q) if q else {"results": []}
+    context = {"q": q, "can_create": rights.has_any(request.user, rights.EDIT_CLIENTS), **search}
     return render(request, "crm/clients/_results.html", context)
 
 

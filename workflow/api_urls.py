@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from workflow import api_intake
+from workflow.api.bulk import ReassignmentsView
 from workflow.api.configuration import AgencyCalendarViewSet, CategoryViewSet, RoutingRuleViewSet
 from workflow.api.credits import CreditViewSet, DisputeViewSet
 from workflow.api.leads import LeadViewSet
@@ -34,5 +35,6 @@ router.register("trace", TraceViewSet, basename="trace")
 urlpatterns = [
     path("intake/web-form/", api_intake.WebFormIntakeView.as_view(), name="intake-web-form"),
     path("intake/email/", api_intake.InboundEmailIntakeView.as_view(), name="intake-email"),
+    path("reassignments/", ReassignmentsView.as_view(), name="reassignments"),
     *router.urls,
 ]

@@ -12,6 +12,7 @@ from accounts.models import TeamKind, User
 from crm.demo.state import Demo
 from crm.models import Client
 from workflow import services
+from workflow.demo_ageing import age_workflow
 from workflow.demo_sales import seed_sales
 from workflow.hours import DEFAULT_OPENING_HOURS
 from workflow.models import Category, FieldType, RoutingRule, Weekday
@@ -56,7 +57,7 @@ CALENDARS = {
 REQUEST_SUBJECTS = {
     "billing": ["Facture plus élevée que prévu", "Double prélèvement", "Demande d'échéancier"],
     "fault": ["Plus de connexion internet", "Ligne fixe muette", "Débit très faible"],
-    "order_change": ["Décaler la date d'installation", "Ajouter deux lignes mobiles"],
+    "order_change": ["Décaler la date d'installation", "Corriger l'adresse de livraison de la commande"],
     "contract": ["Changement de titulaire", "Résiliation d'une ligne"],
     "general": ["Demande d'attestation", "Changement d'adresse de facturation"],
 }
@@ -108,8 +109,9 @@ def seed_workflow(demo: Demo) -> None:
     demo.counts.update({"service requests": counts["request"], "leads": counts["lead"]})
 
 
-# The workflow's part of the demo, in order: requests and leads, then sales with their credits (issue 9).
-STEPS = (seed_workflow, seed_sales)
+# The workflow's part of the demo, in order: requests and leads, then sales with their credits (issue 9),
+# then every item dated back over eight weeks (issue 8, item 11).
+STEPS = (seed_workflow, seed_sales, age_workflow)
 
 
 def _front_line(demo: Demo, client: Client) -> User:
@@ -155,8 +157,10 @@ def _seed_request(demo: Demo, client: Client, categories: dict, ending: str, n: 
                                               reason="Ne relève pas de notre équipe")  # fmt: skip
         return
     if ending == "requalified":
+        # Sent as a request, it was a sale in disguise: the lead it becomes says so in its own words.
         services.service_request_requalify(request_id=request.pk, user=worker,
-                                           reason="Le client veut surtout une nouvelle offre")  # fmt: skip
+                                           reason="Le client veut surtout une nouvelle offre",
+                                           subject=demo.rng.choice(LEAD_SUBJECTS))  # fmt: skip
         counts["lead"] += 1
         return
     if ending == "assigned":
@@ -192,6 +196,7 @@ def _seed_lead(demo: Demo, client: Client, ending: str, n: int, counts: Counter)
         return
     if ending == "requalified":
         services.lead_requalify(lead_id=lead.pk, user=holder, reason="Simple question de facture",
+                                subject=demo.rng.choice(REQUEST_SUBJECTS["billing"]),
                                 category="billing", fields={"invoice_number": f"F-2026-L{n:04d}"})  # fmt: skip
         counts["request"] += 1
         return

@@ -2,12 +2,27 @@
 
 from django.urls import path
 
-from workflow.views import credits, items, leads, lists, notifications, reception, requests, sales, settings
+from workflow.views import (
+    credits,
+    items,
+    leads,
+    lists,
+    notifications,
+    overview,
+    reception,
+    requests,
+    sales,
+    settings,
+)
 
 app_name = "workflow"
 urlpatterns = [
     path("queue/", lists.queue, name="queue"),
     path("inbox/", lists.inbox, name="inbox"),
+    path("queue.csv", lists.queue_csv, name="queue-csv"),
+    path("inbox.csv", lists.inbox_csv, name="inbox-csv"),
+    path("overview/", overview.overview, name="overview"),
+    path("overview/reassign/", overview.overview_reassign, name="overview-reassign"),
     path("clients/<int:client_id>/requests/new/", items.request_create, name="request-create"),
     path("clients/<int:client_id>/leads/new/", items.lead_create, name="lead-create"),
     path("clients/<int:client_id>/work/", reception.client_work, name="client-work"),

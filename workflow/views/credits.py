@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import User
 from common.errors import Conflict, InvalidInput
 from common.pages import domain_errors_as_http, form_add_invalid_input
+from common.spreadsheet import safe_cell
 from workflow.credit_words import rule_text
 from workflow.forms.sales import DecisionForm
 from workflow.models_sales import Credit, Dispute, DisputeStatus
@@ -98,13 +99,6 @@ def my_credits(request: HttpRequest) -> HttpResponse:
     return render(request, "workflow/credits/list.html", context)
 
 
-def _safe_cell(value: object) -> object:
-    """Text a spreadsheet would run as a formula (=, +, -, @ first) is written as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @require_GET
 @login_required
 @domain_errors_as_http
@@ -121,10 +115,10 @@ def statement_csv(request: HttpRequest) -> HttpResponse:
     total = Decimal("0")
     for credit in credits:
         total += credit.amount
-        writer.writerow([credit.sale.reference, credit.sale.sold_on.isoformat(), _safe_cell(credit.sale.client.name),
-                         _safe_cell(credit.sale.product.name), _safe_cell(credit.sale.product.family),
-                         _safe_cell(str(credit.person)), credit.get_role_display(), credit.share, credit.amount,
-                         credit.credit_set.version, _safe_cell(credit.why)])  # fmt: skip
+        writer.writerow([credit.sale.reference, credit.sale.sold_on.isoformat(), safe_cell(credit.sale.client.name),
+                         safe_cell(credit.sale.product.name), safe_cell(credit.sale.product.family),
+                         safe_cell(str(credit.person)), credit.get_role_display(), credit.share, credit.amount,
+                         credit.credit_set.version, safe_cell(credit.why)])  # fmt: skip
     writer.writerow([_("Total"), "", "", "", "", "", "", "", total, "", ""])
     return response
 

@@ -1,0 +1,85 @@
+"""Issue 8, Done means 1 and 4, in a real browser: each role lands on its work after signing in, and
+on a 390 px phone the queue, the inbox, the overview and the client page have no horizontal scroll, with the main
+action (Claim, Accept) in view and the call form first on the client page."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import DEMO_PASSWORD
+
+LANDINGS = [
+    ("reception_lille", "/clients/", "#client-search"),
+    ("sales_lille", "/work/inbox/", "#inbox"),
+    ("billing_hdf", "/work/queue/", "#queue"),
+    ("manager_lille", "/work/overview/", "#overview-requests"),
+    ("admin", "/accounts/organisation/", "main h1"),
+]
+
+
+@pytest.mark.parametrize(("username", "path", "landmark"), LANDINGS)
+def test_each_role_signs_in_and_lands_on_its_page(login, live_url, username, path, landmark):
+    page = login(username)
+    expect(page).to_have_url(re.compile(re.escape(path) + "$"))
+    expect(page.locator(landmark).first).to_be_visible()
+
+
+def _phone(browser, live_url, username):
+    context = browser.new_context(locale="en-GB", viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True)  # fmt: skip
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{live_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("form:has(#id_username) button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    return context, page
+
+
+def _widths(page) -> tuple[int, int]:
+    return page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+
+
+def _on_phone(browser, live_url, username: str, path: str, check=None) -> tuple[int, int]:
+    """The page's widths at 390 px, after `check(page)` looked at what it must show."""
+    context, page = _phone(browser, live_url, username)
+    try:
+        page.goto(f"{live_url}{path}")
+        page.wait_for_load_state("networkidle")
+        if check:
+            check(page)
+        return _widths(page)
+    finally:
+        context.close()
+
+
+def _main_action_in_view(selector: str, label: str):
+    def check(page) -> None:
+        button = page.locator(selector, has_text=label).first
+        assert button.count(), f"{label} is offered on {page.url}"
+        box = button.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+
+    return check
+
+
+def _call_form_first(page) -> None:
+    expect(page).to_have_url(re.compile(r"/clients/\d+/$"))
+    assert page.locator("#log-title").bounding_box()["y"] < page.locator("#identity-title").bounding_box()["y"]
+
+
+def test_at_390_px_the_queue_inbox_overview_and_client_page_do_not_scroll_sideways(browser, live_url):
+    measured = {
+        "queue": _on_phone(browser, live_url, "billing_hdf", "/work/queue/", _main_action_in_view("#queue button", "Claim")),
+        "inbox": _on_phone(browser, live_url, "sales_lille", "/work/inbox/",
+                           _main_action_in_view("#inbox button", "Accept")),
+        "overview": _on_phone(browser, live_url, "manager_lille", "/work/overview/",
+                              _main_action_in_view("#overview-reassign button", "Reassign")),
+        # Caller ID of the demo's showcase client: one match opens its page, the call form first.
+        "client": _on_phone(browser, live_url, "reception_lille", "/clients/?phone=0320123456", _call_form_first),
+    }  # fmt: skip
+    print(f"\nscrollWidth, clientWidth at 390 px: {measured}")
+    for name, (scroll_width, client_width) in measured.items():
+        assert scroll_width <= client_width, (name, scroll_width, client_width)
