@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 
 from accounts import rights
+from accounts.models import TeamKind
 from accounts.selectors import user_team_kinds
 
 
@@ -21,6 +22,13 @@ def navigation(request: HttpRequest) -> dict:
             "credits": any(rights.has_any(user, perm) for perm in (rights.CREATE_LEADS, rights.SELL_BASIC)),
             "disputes": rights.is_org_admin(user) or rights.has_any(user, rights.MANAGE_UNIT),
             "organisation": rights.is_org_admin(user),
+            # Campaigns and portfolio potentials (issue 9): callers' lists, marketing's campaigns, and the
+            # potentials of salespeople (theirs), managers (who explored what) and marketing.
+            "call_lists": bool(kinds & {TeamKind.TELEMARKETING, TeamKind.TELESALES}),
+            "campaigns": TeamKind.MARKETING in kinds or rights.is_org_admin(user),
+            "potentials": rights.has_any(user, rights.WORK_LEADS)
+            or rights.has_any(user, rights.MANAGE_UNIT)
+            or TeamKind.MARKETING in kinds,
             "team_kinds": sorted(kinds),
         }
     }

@@ -2,7 +2,19 @@
 
 from django.urls import path
 
-from workflow.views import credits, items, leads, lists, notifications, reception, requests, sales, settings
+from workflow.views import (
+    campaigns,
+    credits,
+    items,
+    leads,
+    lists,
+    notifications,
+    potentials,
+    reception,
+    requests,
+    sales,
+    settings,
+)
 
 app_name = "workflow"
 urlpatterns = [
@@ -35,6 +47,19 @@ urlpatterns = [
     path("credits/rule/", credits.attribution_rule, name="attribution-rule"),
     path("disputes/", credits.dispute_queue, name="disputes"),
     path("disputes/<int:dispute_id>/", credits.dispute_detail, name="dispute-detail"),
+    # Campaign call lists and portfolio potentials (issue 9).
+    path("campaigns/", campaigns.campaigns, name="campaigns"),
+    path("campaigns/new/", campaigns.campaign_new, name="campaign-create"),
+    path("campaigns/<int:campaign_id>/", campaigns.campaign_detail, name="campaign-detail"),
+    path("campaigns/<int:campaign_id>/launch/", campaigns.campaign_launch_view, name="campaign-launch"),
+    path("campaigns/<int:campaign_id>/close/", campaigns.campaign_close_view, name="campaign-close"),
+    path("campaigns/<int:campaign_id>/next/", campaigns.call_next, name="call-next"),
+    path("calls/", campaigns.my_call_lists, name="call-lists"),
+    path("targets/<int:target_id>/", campaigns.target_call, name="target-call"),
+    path("potentials/", potentials.potentials, name="potentials"),
+    path("potentials/manage/", potentials.potentials_manage, name="potentials-manage"),
+    path("potentials/<int:potential_id>/explore/", potentials.potential_explore_view, name="potential-explore"),
+    path("potentials/imports/<int:import_id>/", potentials.potential_import, name="potential-import"),
     path("settings/categories/", settings.category_list, name="settings-categories"),
     path("settings/categories/new/", settings.category_form, name="settings-category-create"),
     path("settings/categories/<int:category_id>/", settings.category_form, name="settings-category-edit"),
