@@ -344,17 +344,20 @@ def target_take_next(*, actor: User, campaign_id: int) -> CampaignTarget | None:
         return _with_context(held)
     free = active.filter(next_call_at__lte=now).filter(Q(taken_by__isnull=True) | Q(taken_at__lt=cutoff))
     skip_locked = connection.features.has_select_for_update_skip_locked
-    for _round in range(20):
+    for _round in range(50):
         with transaction.atomic():
             candidates = free.order_by("next_call_at", "id")
             if skip_locked:
-                candidates = candidates.select_for_update(skip_locked=True)
-            ids = list(candidates.values_list("pk", flat=True)[:5])
-            if not ids:
-                return None
+                # One row: locking more would hide them from the agents asking alongside.
+                ids = list(candidates.select_for_update(skip_locked=True).values_list("pk", flat=True)[:1])
+            else:
+                ids = list(candidates.values_list("pk", flat=True)[:5])
             for candidate in ids:
                 if free.filter(pk=candidate).update(taken_by=actor, taken_at=now):
                     return _with_context(CampaignTarget.objects.get(pk=candidate))
+        # Nothing taken: none is due, or (PostgreSQL) every free one is locked by an agent taking it now.
+        if not ids and not (skip_locked and free.exists()):
+            return None
     return None
 
 
