@@ -12,6 +12,7 @@ from accounts.models import TeamKind, User
 from crm.demo.state import Demo
 from crm.models import Client
 from workflow import services
+from workflow.demo_campaigns import seed_campaigns
 from workflow.demo_sales import seed_sales
 from workflow.hours import DEFAULT_OPENING_HOURS
 from workflow.models import Category, FieldType, RoutingRule, Weekday
@@ -108,8 +109,9 @@ def seed_workflow(demo: Demo) -> None:
     demo.counts.update({"service requests": counts["request"], "leads": counts["lead"]})
 
 
-# The workflow's part of the demo, in order: requests and leads, then sales with their credits (issue 9).
-STEPS = (seed_workflow, seed_sales)
+# The workflow's part of the demo, in order: requests and leads, then sales with their credits, then
+# campaigns and portfolio potentials (issue 9).
+STEPS = (seed_workflow, seed_sales, seed_campaigns)
 
 
 def _front_line(demo: Demo, client: Client) -> User:

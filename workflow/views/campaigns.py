@@ -17,6 +17,7 @@ from common.errors import Conflict, InvalidInput
 from common.pages import domain_errors_as_http, form_add_invalid_input
 from crm.models import Holding, Interaction
 from workflow.forms.campaigns import CampaignForm, OutcomeForm
+from workflow.models import Lead
 from workflow.models_campaigns import CampaignStatus, TargetOutcome
 from workflow.selectors_campaigns import (
     call_lists,
@@ -169,8 +170,13 @@ def target_call(request: HttpRequest, target_id: int) -> HttpResponse:
                 messages.error(request, conflict.message)
                 return redirect("workflow:call-next", campaign_id=campaign.pk)
             else:
-                messages.success(request, _("%(client)s: %(outcome)s recorded.")
-                                 % {"client": target.client.name, "outcome": TargetOutcome(done.outcome).label})  # fmt: skip
+                said = _("%(client)s: %(outcome)s recorded.") % {
+                    "client": target.client.name, "outcome": TargetOutcome(done.outcome).label}  # fmt: skip
+                if done.lead_id and done.outcome == TargetOutcome.LEAD:
+                    lead = Lead.objects.select_related("assignee", "team").get(pk=done.lead_id)
+                    said += " " + _("Lead %(ref)s sent to %(holder)s.") % {
+                        "ref": lead.reference, "holder": lead.assignee or lead.team}  # fmt: skip
+                messages.success(request, said)
                 return redirect("workflow:call-next", campaign_id=campaign.pk)
     else:
         form = OutcomeForm(id_prefix="outcome", initial={"product": campaign.product_id})
