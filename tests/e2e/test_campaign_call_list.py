@@ -9,6 +9,7 @@ import os
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
@@ -50,7 +51,8 @@ def test_a_telemarketing_agent_works_a_call_list(login, live_url):
     assert second != first
 
     # Call back tomorrow morning, within the campaign.
-    tomorrow = (datetime.now() + timedelta(days=1)).replace(hour=10, minute=0)
+    # The server's time zone: the browser's date-time input is read in it.
+    tomorrow = (datetime.now(ZoneInfo("Europe/Paris")) + timedelta(days=1)).replace(hour=10, minute=0)
     agent.fill("#id_outcome_callback_after", tomorrow.strftime("%Y-%m-%dT%H:%M"))
     agent.fill("#id_outcome_callback_before", (tomorrow + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
     agent.get_by_role("button", name="Call back").click()
