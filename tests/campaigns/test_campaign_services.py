@@ -140,3 +140,30 @@ def test_an_agent_cannot_record_on_a_target_another_holds(running, sales):
     assert target_take_next(actor=colleague, campaign_id=running.pk).pk != target.pk
     with pytest.raises(Conflict):
         target_record_outcome(actor=colleague, target_id=target.pk, outcome=TargetOutcome.NOT_INTERESTED)
+
+
+def test_attribution_of_campaign_sales_follows_the_rule(running, sales, org, wf):
+    """A sale on a campaign call, with no lead before: the agent initiated and closed it. A lead raised on a
+    campaign call and won by the account owner: the agent initiated it (docs/attribution.md)."""
+    from workflow.models_sales import Credit
+    from workflow.services.leads import lead_accept, lead_won
+
+    agent = sales.telemarketing
+    target = target_take_next(actor=agent, campaign_id=running.pk)
+    target_record_outcome(actor=agent, target_id=target.pk, outcome=TargetOutcome.SALE, amount="30")
+    sale = Sale.objects.get(campaign_target=target)
+    assert {(c.person_id, c.role, c.rule) for c in Credit.objects.filter(sale=sale)} == {
+        (agent.pk, "initiator", "no_initiator"), (agent.pk, "closer", "closer")}  # fmt: skip
+
+    target = target_take_next(actor=agent, campaign_id=running.pk)
+    while target.client.account_owner_id is None:
+        target_record_outcome(actor=agent, target_id=target.pk, outcome=TargetOutcome.NOT_INTERESTED)
+        target = target_take_next(actor=agent, campaign_id=running.pk)
+    target = target_record_outcome(actor=agent, target_id=target.pk, outcome=TargetOutcome.LEAD,
+                                   product_id=sales.box.pk)  # fmt: skip
+    owner = target.client.account_owner
+    lead_accept(lead_id=target.lead_id, user=owner, potential_amount="60", probability=50)
+    lead_won(lead_id=target.lead_id, user=owner, amount="60")
+    won = Sale.objects.get(lead_id=target.lead_id)
+    assert {(c.person_id, c.role, c.rule) for c in Credit.objects.filter(sale=won)} == {
+        (agent.pk, "initiator", "earliest_lead"), (owner.pk, "closer", "closer")}  # fmt: skip
