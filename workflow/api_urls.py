@@ -4,11 +4,12 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from workflow import api_intake
-from workflow.api.campaigns import CampaignViewSet, PotentialImportViewSet, PotentialViewSet, TargetViewSet
+from workflow.api.campaigns import CampaignViewSet, TargetViewSet
 from workflow.api.configuration import AgencyCalendarViewSet, CategoryViewSet, RoutingRuleViewSet
 from workflow.api.credits import CreditViewSet, DisputeViewSet
 from workflow.api.leads import LeadViewSet
 from workflow.api.notifications import NotificationViewSet
+from workflow.api.potentials import PotentialImportViewSet, PotentialViewSet
 from workflow.api.requests import ServiceRequestViewSet
 from workflow.api.sales import ProposalViewSet, SaleViewSet
 from workflow.api.trace import TraceViewSet

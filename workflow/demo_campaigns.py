@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from crm.demo.state import Demo
 from workflow.models_campaigns import Potential, TargetOutcome
-from workflow.services.campaigns import campaign_create, campaign_launch, target_record_outcome, target_take_next
+from workflow.services.calls import target_record_outcome, target_take_next
+from workflow.services.campaigns import campaign_create, campaign_launch
 from workflow.services.potentials import potential_create, potential_explore
 
 CALLS = (TargetOutcome.NOT_REACHABLE, TargetOutcome.NOT_INTERESTED, TargetOutcome.CALLBACK, TargetOutcome.LEAD,

@@ -13,13 +13,8 @@ from trace.models import TraceEvent
 from workflow.models import Lead
 from workflow.models_campaigns import CampaignTarget, TargetOutcome, TargetStatus
 from workflow.models_sales import Sale
-from workflow.services.campaigns import (
-    campaign_close,
-    campaign_create,
-    campaign_preview,
-    target_record_outcome,
-    target_take_next,
-)
+from workflow.services.calls import target_record_outcome, target_take_next
+from workflow.services.campaigns import campaign_close, campaign_create, campaign_preview
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 from tests.campaigns.conftest import new_campaign
 from tests.factories import ClientFactory
 from workflow.models_campaigns import Campaign
-from workflow.services.campaigns import campaign_close, target_record_outcome, target_take_next
+from workflow.services.calls import target_record_outcome, target_take_next
+from workflow.services.campaigns import campaign_close
 from workflow.services.potentials import potential_create, potential_explore
 
 

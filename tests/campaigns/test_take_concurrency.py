@@ -15,7 +15,8 @@ from accounts.services import membership_start
 from tests.campaigns.conftest import new_campaign
 from tests.factories import ClientFactory, UserFactory
 from workflow.models_campaigns import CampaignTarget
-from workflow.services.campaigns import campaign_launch, target_take_next
+from workflow.services.calls import target_take_next
+from workflow.services.campaigns import campaign_launch
 
 pytestmark = [
     pytest.mark.postgres,

@@ -28,14 +28,8 @@ from workflow.selectors_campaigns import (
     target_list,
     works_campaign,
 )
-from workflow.services.campaigns import (
-    campaign_close,
-    campaign_create,
-    campaign_launch,
-    campaign_preview,
-    target_record_outcome,
-    target_take_next,
-)
+from workflow.services.calls import target_record_outcome, target_take_next
+from workflow.services.campaigns import campaign_close, campaign_create, campaign_launch, campaign_preview
 
 PAGE_SIZE = 25
 TARGETS_PAGE_SIZE = 50
