@@ -163,3 +163,14 @@ def test_the_trace_still_verifies_after_calls_and_potentials(camp, org, running,
     potential_create(actor=camp.marketing, client_id=org.client_a.pk, deadline=timezone.localdate() + timedelta(1))
     ClientFactory(agency=org.agency_a)
     assert trace_verify().ok
+
+
+def test_refused_rows_are_explained_in_the_importers_language(camp, org, django_capture_on_commit_callbacks):
+    camp.marketing_north.language = "fr"
+    camp.marketing_north.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        job = potential_import_start(actor=camp.marketing_north, filename="p.csv",
+                                     content=f"client,deadline\n{org.client_a.pk},demain\n")  # fmt: skip
+    assert PotentialImport.objects.get(pk=job.pk).errors == [
+        {"line": 2, "reason": "échéance : Saisissez une date (AAAA-MM-JJ)."}
+    ]

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import rights
@@ -234,6 +234,13 @@ def potential_import_run(*, import_id: int) -> PotentialImport | None:
     if not PotentialImport.objects.filter(pk=import_id, status=ImportStatus.QUEUED).update(status=ImportStatus.RUNNING):
         return None
     job = PotentialImport.objects.select_related("created_by").get(pk=import_id)
+    # The refused rows' reasons are written in the importer's language (a worker has none of its own).
+    with translation.override(job.created_by.language or settings.LANGUAGE_CODE):
+        return _import_rows(job)
+
+
+def _import_rows(job: PotentialImport) -> PotentialImport:
+    import_id = job.pk
     try:
         scope = marketing_scope(user=job.created_by)
         agencies = None if scope.national else set(scope.agencies().values_list("pk", flat=True))
