@@ -110,6 +110,10 @@ class OutcomeSerializer(TargetSerializer):
         return sale.pk if sale else None
 
 
+class PreviewSerializer(serializers.Serializer):
+    targets = serializers.IntegerField(help_text=gettext_lazy("How many clients a launch would put on the call list."))
+
+
 class CampaignViewSet(viewsets.GenericViewSet):
     """Campaign call lists: marketing's, and those given to the caller's team."""
 
@@ -147,7 +151,7 @@ class CampaignViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(target_list(user=request.user, campaign=campaign))
         return self.get_paginated_response(TargetSerializer(page, many=True).data)
 
-    @extend_schema(responses={200: serializers.DictField(child=serializers.IntegerField()), **READ_ERRORS})
+    @extend_schema(responses={200: PreviewSerializer, **READ_ERRORS})
     @action(detail=True, methods=["get"])
     def preview(self, request: Request, pk: int) -> Response:
         """How many clients a launch would put on the call list now (`targets`)."""
