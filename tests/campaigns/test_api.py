@@ -111,3 +111,16 @@ def test_a_potential_for_an_account_without_owner_is_refused_on_client(camp, org
     with pytest.raises(InvalidInput) as refused:
         potential_create(actor=camp.marketing, client_id=org.client_c.pk, deadline=timezone.localdate())
     assert "client" in refused.value.fields
+
+
+def test_a_potentials_reminder_reads_in_the_notifications_api(api_as, camp, org):
+    import time_machine
+
+    from workflow.services.potentials import potentials_remind_overdue
+
+    potential = potential_create(actor=camp.marketing, client_id=org.client_a.pk, deadline=timezone.localdate())
+    with time_machine.travel(timezone.now() + timedelta(days=2), tick=False):
+        assert potentials_remind_overdue() == 1
+    [row] = api_as(org.sales_a).get("/api/v1/notifications/").json()["results"]
+    assert row["item_kind"] == "potential" and row["reference"] == f"P-{potential.pk}"
+    assert "past its deadline" in row["text"] and org.client_a.name in row["text"]

@@ -162,3 +162,16 @@ def test_attribution_of_campaign_sales_follows_the_rule(running, sales, org, wf)
     won = Sale.objects.get(lead_id=target.lead_id)
     assert {(c.person_id, c.role, c.rule) for c in Credit.objects.filter(sale=won)} == {
         (agent.pk, "initiator", "earliest_lead"), (owner.pk, "closer", "closer")}  # fmt: skip
+
+
+def test_the_scheduler_closes_campaigns_past_their_end_and_frees_their_clients(running):
+    import time_machine
+
+    from workflow.tasks import potentials_scan_task
+
+    with time_machine.travel(timezone.now() + timedelta(days=40), tick=False):
+        assert potentials_scan_task.apply().get()["campaigns_closed"] == 1
+        assert potentials_scan_task.apply().get()["campaigns_closed"] == 0
+    running.refresh_from_db()
+    assert running.status == "closed"
+    assert not CampaignTarget.objects.filter(campaign=running, is_active=True).exists()

@@ -296,7 +296,7 @@ def campaigns_close_ended(*, today: date | None = None) -> int:
         "pk", flat=True
     ):
         with transaction.atomic():
-            campaign = Campaign.objects.select_for_update().select_related("team").get(pk=campaign_id)
+            campaign = Campaign.objects.select_for_update(of=("self",)).select_related("team").get(pk=campaign_id)
             if campaign.status == CampaignStatus.RUNNING:
                 _close(actor=None, campaign=campaign)
                 closed += 1
