@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 
 from accounts import rights
+from accounts.models import TeamKind
 from accounts.selectors import user_team_kinds
 
 
@@ -23,6 +24,13 @@ def navigation(request: HttpRequest) -> dict:
             # The manager's overview of their scope's open work (issue 8).
             "overview": rights.is_org_admin(user) or rights.has_any(user, rights.MANAGE_UNIT),
             "organisation": rights.is_org_admin(user),
+            # Campaigns and portfolio potentials (issue 9): callers' lists, marketing's campaigns, and the
+            # potentials of salespeople (theirs), managers (who explored what) and marketing.
+            "call_lists": bool(kinds & {TeamKind.TELEMARKETING, TeamKind.TELESALES}),
+            "campaigns": TeamKind.MARKETING in kinds or rights.is_org_admin(user),
+            "potentials": rights.has_any(user, rights.WORK_LEADS)
+            or rights.has_any(user, rights.MANAGE_UNIT)
+            or TeamKind.MARKETING in kinds,
             "team_kinds": sorted(kinds),
         }
     }

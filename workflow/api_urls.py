@@ -5,10 +5,12 @@ from rest_framework.routers import SimpleRouter
 
 from workflow import api_intake
 from workflow.api.bulk import ReassignmentsView
+from workflow.api.campaigns import CampaignViewSet, TargetViewSet
 from workflow.api.configuration import AgencyCalendarViewSet, CategoryViewSet, RoutingRuleViewSet
 from workflow.api.credits import CreditViewSet, DisputeViewSet
 from workflow.api.leads import LeadViewSet
 from workflow.api.notifications import NotificationViewSet
+from workflow.api.potentials import PotentialImportViewSet, PotentialViewSet
 from workflow.api.requests import ServiceRequestViewSet
 from workflow.api.sales import ProposalViewSet, SaleViewSet
 from workflow.api.trace import TraceViewSet
@@ -28,6 +30,11 @@ router.register("sales", SaleViewSet, basename="sale")
 router.register("proposals", ProposalViewSet, basename="proposal")
 router.register("credits", CreditViewSet, basename="credit")
 router.register("disputes", DisputeViewSet, basename="dispute")
+# Campaign call lists and portfolio potentials (issue 9).
+router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("targets", TargetViewSet, basename="target")
+router.register("potentials/imports", PotentialImportViewSet, basename="potential-import")
+router.register("potentials", PotentialViewSet, basename="potential")
 # The trace's API lives with the workflow: redacting lead events needs the workflow's rules, and
 # the trace app imports nothing above itself.
 router.register("trace", TraceViewSet, basename="trace")

@@ -13,6 +13,7 @@ from crm.demo.state import Demo
 from crm.models import Client
 from workflow import services
 from workflow.demo_ageing import age_workflow
+from workflow.demo_campaigns import seed_campaigns
 from workflow.demo_sales import seed_sales
 from workflow.hours import DEFAULT_OPENING_HOURS
 from workflow.models import Category, FieldType, RoutingRule, Weekday
@@ -109,9 +110,9 @@ def seed_workflow(demo: Demo) -> None:
     demo.counts.update({"service requests": counts["request"], "leads": counts["lead"]})
 
 
-# The workflow's part of the demo, in order: requests and leads, then sales with their credits (issue 9),
-# then every item dated back over eight weeks (issue 8, item 11).
-STEPS = (seed_workflow, seed_sales, age_workflow)
+# The workflow's part of the demo, in order: requests and leads, then sales with their credits, then
+# campaigns and portfolio potentials (issue 9), then every item dated back over eight weeks (issue 8, item 11).
+STEPS = (seed_workflow, seed_sales, seed_campaigns, age_workflow)
 
 
 def _front_line(demo: Demo, client: Client) -> User:

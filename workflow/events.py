@@ -153,3 +153,19 @@ CREDITS_ASSIGNED = declare("workflow.credits.assigned", _("Sale credited by the 
 CREDITS_REVERSED = declare("workflow.credits.reversed", _("Sale credits reversed (sale cancelled)"))
 DISPUTE_OPENED = declare("workflow.dispute.opened", _("Sale credits contested"))
 DISPUTE_DECIDED = declare("workflow.dispute.decided", _("Dispute over sale credits decided"))
+
+# Campaign call lists and portfolio potentials (issue 9). A campaign's own steps are on its marketing
+# unit's chain (`region:{id}` or `national`); each call's outcome, and each potential, on the client's.
+# A potential's reminder is a notification to its salesperson, written by workflow.services.potentials.
+POTENTIAL_OVERDUE = Notice("potential_overdue", _("%(item)s is past its deadline: please explore it"))
+# fmt: off
+CAMPAIGN_CREATED = declare("workflow.campaign.created", _("Campaign defined"))
+CAMPAIGN_LAUNCHED = declare("workflow.campaign.launched", _("Campaign launched: call list written"))
+CAMPAIGN_CLOSED = declare("workflow.campaign.closed", _("Campaign closed"))
+CAMPAIGN_CALLED = declare("workflow.campaign.called", _("Campaign call: outcome recorded"))
+POTENTIAL_CREATED = declare("workflow.potential.created", _("Portfolio potential given to the salesperson"))
+POTENTIALS_IMPORTED = declare("workflow.potential.imported", _("Portfolio potentials imported"))
+POTENTIAL_EXPLORED = declare("workflow.potential.explored", _("Portfolio potential explored"))
+POTENTIAL_REMINDED = declare("workflow.potential.reminded", _("Portfolio potential overdue: reminder sent"),
+                             audience=HOLDERS, notice=POTENTIAL_OVERDUE)
+# fmt: on

@@ -17,6 +17,9 @@ LANDING_ORDER: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({TeamKind.MANAGEMENT}), "workflow:overview"),
     (BACK_OFFICE_KINDS, "workflow:queue"),
     (frozenset({TeamKind.SALES}), "workflow:inbox"),
+    # Issue 9: callers work their campaign call lists, marketing its campaigns and potentials.
+    (frozenset({TeamKind.TELEMARKETING, TeamKind.TELESALES}), "workflow:call-lists"),
+    (frozenset({TeamKind.MARKETING}), "workflow:campaigns"),
     (frozenset({TeamKind.RECEPTION}), "crm:console"),
 )
 
@@ -24,8 +27,7 @@ LANDING_ORDER: tuple[tuple[frozenset[str], str], ...] = (
 def landing_url_for(user: User) -> str:
     """The URL of the user's main screen; `home` itself (the "not in any team" page) when there is none.
 
-    Telesales, telemarketing and marketing keep the console (as before issue 8) until their own
-    landing is added here. An administrator in no team lands on the organisation.
+    An administrator in no team lands on the organisation.
     """
     kinds = rights.team_kinds(user)
     if rights.is_org_admin(user) and not kinds:

@@ -477,8 +477,20 @@ class AgencyCalendar(models.Model):
         return str(self.agency_id)
 
 
-# Sales, credits and disputes live in their own module (issue 9); importing them here is how Django
-# finds them. That module names these models by string, so the two never import each other.
+# Sales, credits and disputes, and campaign call lists and portfolio potentials, live in their own
+# modules (issue 9); importing them here is how Django finds them. Those modules name these models by
+# string, so the modules never import each other.
+from workflow.models_campaigns import (  # noqa: E402, F401
+    Campaign,
+    CampaignStatus,
+    CampaignTarget,
+    ImportStatus,
+    Potential,
+    PotentialImport,
+    PotentialOutcome,
+    TargetOutcome,
+    TargetStatus,
+)
 from workflow.models_sales import (  # noqa: E402, F401
     Credit,
     CreditRole,

@@ -56,6 +56,14 @@ class Sale(models.Model):
         "workflow.Lead", verbose_name=_("from lead"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="sale",
     )  # fmt: skip
+    campaign_target = models.OneToOneField(
+        "workflow.CampaignTarget", verbose_name=_("from campaign target"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="sale",
+    )  # fmt: skip
+    potential = models.OneToOneField(
+        "workflow.Potential", verbose_name=_("from portfolio potential"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="sale",
+    )  # fmt: skip
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",

@@ -18,6 +18,7 @@ from accounts.models import User
 from trace.catalogue import Notice, notice_for
 from workflow.events import RETIRED_NOTICES
 from workflow.models import EMAILED_BY_DEFAULT, ItemKind, Notification, NotificationPreference, NotificationTopic
+from workflow.models_campaigns import POTENTIAL_KIND, Potential
 from workflow.selectors import leads_status_visible, leads_visible, requests_visible
 
 # Who "acted" when nobody did: an SLA reminder, an item that came in by the web form or by e-mail.
@@ -52,6 +53,7 @@ def describe(notifications: Sequence[Notification], *, reader: User) -> list[Not
     acted, then which of the requests and leads the reader may see, and read.
     """
     request_ids = {n.item_id for n in notifications if n.item_kind == ItemKind.SERVICE_REQUEST}
+    potentials = _potentials_of(reader, {n.item_id for n in notifications if n.item_kind == POTENTIAL_KIND})
     lead_ids = {n.item_id for n in notifications if n.item_kind == ItemKind.LEAD}
     actor_ids = {n.actor_id for n in notifications if n.actor_id}
     actors = {person.pk: str(person) for person in _people(actor_ids)}
@@ -59,7 +61,11 @@ def describe(notifications: Sequence[Notification], *, reader: User) -> list[Not
     leads_followed = _rows(leads_status_visible(user=reader), lead_ids, "client__name")
     leads_read = _rows(leads_visible(user=reader), set(leads_followed), "subject")
     for notification in notifications:
-        if notification.item_kind == ItemKind.SERVICE_REQUEST:
+        if notification.item_kind == POTENTIAL_KIND:
+            reference = f"P-{notification.item_id}"
+            client_name, subject = potentials.get(notification.item_id), None
+            url = reverse("workflow:potentials") if client_name else ""
+        elif notification.item_kind == ItemKind.SERVICE_REQUEST:
             reference = f"SR-{notification.item_id}"
             seen = requests.get(notification.item_id)
             client_name, subject = seen if seen else (None, None)
@@ -93,6 +99,13 @@ def _what(notification: Notification) -> str:
     if notice is None:  # a verb nobody declares any more: still say which item
         return f"{item}: {notification.verb}"
     return str(notice.text) % {"item": item, "actor": notification.actor_name or RELAIS}
+
+
+def _potentials_of(reader: User, ids: set[int]) -> dict[int, str]:
+    """The client's name of each of these potentials the reader still has to explore (one query, none for no id)."""
+    if not ids:
+        return {}
+    return dict(Potential.objects.filter(pk__in=ids, salesperson=reader).values_list("pk", "client__name"))
 
 
 def _people(ids: set[int]) -> Iterable[User]:

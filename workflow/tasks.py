@@ -53,3 +53,21 @@ def auto_close_task() -> int:
     from workflow.services.sla import auto_close_resolved
 
     return auto_close_resolved()
+
+
+@shared_task(ignore_result=True)
+def potential_import_task(import_id: int) -> int:
+    """Run a queued potentials import (issue 9); a second delivery finds it taken and does nothing."""
+    from workflow.services.potentials import potential_import_run
+
+    job = potential_import_run(import_id=import_id)
+    return job.created_count if job else 0
+
+
+@shared_task(ignore_result=True)
+def potentials_scan_task() -> dict[str, int]:
+    """Beat: remind overdue portfolio potentials once each, and close the campaigns past their end."""
+    from workflow.services.campaigns import campaigns_close_ended
+    from workflow.services.potentials import potentials_remind_overdue
+
+    return {"reminded": potentials_remind_overdue(), "campaigns_closed": campaigns_close_ended()}

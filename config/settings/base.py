@@ -257,6 +257,11 @@ SPECTACULAR_SETTINGS = {
         "ComplexityEnum": "crm.models.Complexity",
         "DirectionEnum": "crm.models.Direction",
         "ItemKindEnum": "workflow.models.ItemKind",
+        "CampaignStatusEnum": "workflow.models_campaigns.CampaignStatus",
+        "TargetStatusEnum": "workflow.models_campaigns.TargetStatus",
+        "TargetOutcomeEnum": "workflow.models_campaigns.TargetOutcome",
+        "PotentialOutcomeEnum": "workflow.models_campaigns.PotentialOutcome",
+        "ImportStatusEnum": "workflow.models_campaigns.ImportStatus",
         "LeadStatusEnum": "workflow.models.LeadStatus",
         "RequestStatusEnum": "workflow.models.RequestStatus",
         "SegmentEnum": "crm.models.Segment",
@@ -359,6 +364,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Service levels: reminders, escalations and callback announcements; each happens once per item.
     "workflow-sla-scan": {"task": "workflow.tasks.sla_scan_task", "schedule": 5 * 60},
     "workflow-auto-close": {"task": "workflow.tasks.auto_close_task", "schedule": 60 * 60},
+    # Overdue portfolio potentials reminded once each; campaigns past their end closed.
+    "workflow-potentials-scan": {"task": "workflow.tasks.potentials_scan_task", "schedule": 15 * 60},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 
@@ -410,6 +417,20 @@ if not 0 <= ATTRIBUTION_INITIATOR_SHARE <= 100:
 for _days in ("ATTRIBUTION_WINDOW_DAYS", "SALE_CANCEL_WINDOW_DAYS", "SALE_MAX_AGE_DAYS"):
     if not 0 < globals()[_days] <= 3660:
         raise ImproperlyConfigured(f"{_days} is a number of days between 1 and 3660.")
+# Campaign call lists and portfolio potentials (issue 9): unanswered calls before a target is given
+# up, how long until an unanswered target comes back, how long an agent holds the target they took,
+# how far ahead a callback may be set, how far ahead a potential's deadline may be, and the size of
+# an import's batches (its progress moves once per batch).
+CAMPAIGN_MAX_ATTEMPTS = env.int("CAMPAIGN_MAX_ATTEMPTS", default=3)
+CAMPAIGN_RETRY_HOURS = env.int("CAMPAIGN_RETRY_HOURS", default=4)
+CAMPAIGN_TAKE_MINUTES = env.int("CAMPAIGN_TAKE_MINUTES", default=30)
+CAMPAIGN_CALLBACK_MAX_DAYS = env.int("CAMPAIGN_CALLBACK_MAX_DAYS", default=30)
+POTENTIAL_DEADLINE_MAX_DAYS = env.int("POTENTIAL_DEADLINE_MAX_DAYS", default=366)
+POTENTIAL_IMPORT_BATCH = env.int("POTENTIAL_IMPORT_BATCH", default=500)
+for _number in ("CAMPAIGN_MAX_ATTEMPTS", "CAMPAIGN_RETRY_HOURS", "CAMPAIGN_TAKE_MINUTES", "CAMPAIGN_CALLBACK_MAX_DAYS",
+                "POTENTIAL_DEADLINE_MAX_DAYS", "POTENTIAL_IMPORT_BATCH"):  # fmt: skip
+    if not 0 < globals()[_number] <= 10_000:
+        raise ImproperlyConfigured(f"{_number} is a number between 1 and 10000.")
 # Channel intake: new clients met through the web form or e-mail join this agency (empty: the first
 # agency by code); the mail gateway proves itself with this shared secret (empty: the endpoint is off).
 INTAKE_DEFAULT_AGENCY_CODE = env.str("INTAKE_DEFAULT_AGENCY_CODE", default="")

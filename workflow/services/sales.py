@@ -24,6 +24,7 @@ from crm.selectors import client_get_for_user
 from trace.services import trace_append
 from workflow import events
 from workflow.models import Lead
+from workflow.models_campaigns import CampaignTarget, Potential
 from workflow.models_sales import Dispute, DisputeStatus, Sale
 from workflow.selectors_sales import sale_get_for_user
 from workflow.services.credits import credits_assign, credits_reverse
@@ -151,12 +152,14 @@ def _product_or_error(product_id: Any, errors: dict[str, str]) -> Product | None
 def sale_record(
     *, actor: User, client_id: int, product_id: int, amount: Any, quantity: Any = 1, channel: str = "",
     sold_on: date | None = None, closer_id: int | None = None, lead: Lead | None = None,
+    campaign_target: CampaignTarget | None = None, potential: Potential | None = None,
 ) -> Sale:  # fmt: skip
     """Record a sale and credit it by the attribution rule, in one step; returns the sale.
 
     The actor closed it, unless a manager of the client's agency (or an admin) names the `closer`.
     `lead` is the won lead it came from (`workflow.services.leads.lead_won` passes it, under the
-    lead's lock). Out-of-scope client: NotFound; no right to sell there: PermissionDenied; a complex
+    lead's lock); `campaign_target` and `potential` are the call-list target or the portfolio potential
+    it came from (their services pass them, under their row's lock). Out-of-scope client: NotFound; no right to sell there: PermissionDenied; a complex
     product for a basic seller, a channel the product is not sold on directly, a bad amount, quantity
     or date: InvalidInput naming the field. Nothing is written unless everything holds.
     """
@@ -176,7 +179,7 @@ def sale_record(
     sale = Sale.objects.create(
         client=client, product=product, quantity=quantity, amount=amount, closer=closer, channel=channel,
         sold_on=sold_on, account_owner_id=client.account_owner_id, owner_share=product.owner_commission_share,
-        lead=lead, recorded_by=actor,
+        lead=lead, campaign_target=campaign_target, potential=potential, recorded_by=actor,
     )  # fmt: skip
     # What attribution reads (workflow.attribution): the family and complexity as they are today, who
     # closed, who owned the account and the share promised, and where the sale came from.
@@ -185,7 +188,9 @@ def sale_record(
         payload={"sale": sale.pk, "product": product.pk, "family": product.family,
                  "complexity": product.complexity, "quantity": quantity, "amount": str(amount), "channel": channel,
                  "sold_on": sold_on.isoformat(), "closer": closer.pk, "owner": client.account_owner_id,
-                 "owner_share": str(product.owner_commission_share), "lead": lead.pk if lead else None},
+                 "owner_share": str(product.owner_commission_share), "lead": lead.pk if lead else None,
+                 "campaign_target": campaign_target.pk if campaign_target else None,
+                 "potential": potential.pk if potential else None},
     )  # fmt: skip
     credits_assign(sale=sale, sale_event=event, actor=actor)
     return sale
