@@ -32,11 +32,13 @@ def test_each_role_lands_on_its_work(page_as, org, persona, landing):
     assert client.get(response.url).status_code == 200
 
 
-def test_telesales_keeps_the_console_until_campaigns_give_it_its_own(page_as, org):
+def test_callers_land_on_their_call_lists_and_marketing_on_its_campaigns(page_as, org):
     from tests.factories import make_team
 
     telesales = make_member(team=make_team(kind="telesales", region=org.north, name="Télévente Nord"))
-    assert page_as(telesales).get(reverse("home")).url == reverse("crm:console")
+    marketing = make_member(team=make_team(kind="marketing", region=org.north, name="Marketing Nord"))
+    assert page_as(telesales).get(reverse("home")).url == reverse("workflow:call-lists")
+    assert page_as(marketing).get(reverse("home")).url == reverse("workflow:campaigns")
 
 
 def test_the_overview_shows_the_scope_overdue_first_and_only_to_managers(page_as, org, wf):
