@@ -19,7 +19,7 @@ from reporting.sources import DayFacts, Source, register
 from trace.models import TraceEvent
 from workflow import events
 from workflow.hours import calendar_from
-from workflow.models import AgencyCalendar, Lead, ServiceRequest
+from workflow.models import OPEN_LEAD_STATUSES, OPEN_REQUEST_STATUSES, AgencyCalendar, Lead, ServiceRequest
 
 # First-response times are kept as a histogram per day: counts per bucket (upper bounds in minutes), so
 # that a median over any unit and period is one sum of buckets (see docs/decisions.md).
@@ -99,14 +99,45 @@ def _counts(facts: DayFacts) -> None:
                 facts.add("leads_not_a_lead", agency=agency, person=sender, team=facts.org.team_of(sender, agency))
 
 
+def _standing(model, moments: dict[int, datetime]) -> dict[int, dict]:
+    """Where each item stood at its moment: the status payload of its last trace event up to then.
+
+    Every item event carries the item's status, team and assignee (`workflow.services.common`), so the
+    trace says who held what on any past day, whatever happened since; a day rebuilt later reads the
+    same as when it was first built.
+    """
+    if not moments:
+        return {}
+    label = model._meta.label_lower
+    latest = max(moments.values())
+    rows = (
+        TraceEvent.objects.filter(object_type=label, object_id__in=[str(pk) for pk in moments], created_at__lt=latest)
+        .order_by("id")
+        .values_list("object_id", "created_at", "payload")
+    )
+    standing: dict[int, dict] = {}
+    for object_id, created_at, payload in rows:
+        item_id = int(object_id)
+        if created_at < moments[item_id] or (created_at == moments[item_id] and item_id not in standing):
+            standing[item_id] = payload
+    return standing
+
+
 def _first_responses(facts: DayFacts) -> None:
     for kind, model in (("lead", Lead), ("request", ServiceRequest)):
-        rows = model.objects.filter(first_response_at__gte=facts.start, first_response_at__lt=facts.end).values_list(
-            "client__agency_id", "assignee_id", "team_id", "created_at", "first_response_at"
+        rows = list(
+            model.objects.filter(first_response_at__gte=facts.start, first_response_at__lt=facts.end).values_list(
+                "pk", "client__agency_id", "created_at", "first_response_at"
+            )
         )
-        for agency, assignee, team, created_at, answered_at in rows:
+        # Who answered: the holder once the answer was given (the event that recorded it included).
+        moments = {pk: answered_at + timedelta(seconds=1) for pk, _agency, _created, answered_at in rows}
+        standing = _standing(model, moments)
+        for pk, agency, created_at, answered_at in rows:
             minutes = max(0.0, (answered_at - created_at).total_seconds() / 60)
-            facts.add(frt_metric(kind, bucket_of(minutes)), agency=agency, person=assignee, team=team)
+            held = standing.get(pk, {})
+            facts.add(frt_metric(kind, bucket_of(minutes)), agency=agency, person=held.get("assignee"),
+                      team=held.get("team"))  # fmt: skip
 
 
 def _untouched_cutoffs(day: date, agency_ids: set[int]) -> dict[int, datetime]:
@@ -127,26 +158,36 @@ def _untouched_cutoffs(day: date, agency_ids: set[int]) -> dict[int, datetime]:
 
 
 def _stocks(facts: DayFacts) -> None:
-    """What is open at the end of the day, with whom, how old, past its target or untouched."""
+    """What is open at the end of the day, with whom, how old, past its target or untouched.
+
+    Candidates are the items sent before the day's end and not closed for good by then (a closing is
+    final: won, lost, closed, cancelled, requalified); where each stood then is read from the trace.
+    """
     end = facts.end
-    still_open = Q(created_at__lt=end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=end))
-    requests = ServiceRequest.objects.filter(still_open & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=end)))
-    for agency, assignee, team, created_at, due in requests.values_list(
-        "client__agency_id", "assignee_id", "team_id", "created_at", "resolution_due_at"
-    ):
-        _backlog(facts, "backlog_requests", agency, assignee, team, created_at)
+    candidates = Q(created_at__lt=end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=end))
+    requests = list(ServiceRequest.objects.filter(candidates).values_list(
+        "pk", "client__agency_id", "created_at", "resolution_due_at"))  # fmt: skip
+    standing = _standing(ServiceRequest, {row[0]: end for row in requests})
+    for pk, agency, created_at, due in requests:
+        held = standing.get(pk)
+        if held is None or held.get("status") not in OPEN_REQUEST_STATUSES:
+            continue
+        person, team = held.get("assignee"), held.get("team")
+        _backlog(facts, "backlog_requests", agency, person, team, created_at)
         if due is not None and due < end:
-            facts.add("requests_past_sla", agency=agency, person=assignee, team=team)
-    leads = list(
-        Lead.objects.filter(still_open).values_list(
-            "client__agency_id", "assignee_id", "team_id", "created_at", "first_response_at"
-        )
-    )
-    cutoffs = _untouched_cutoffs(facts.day, {row[0] for row in leads})
-    for agency, assignee, team, created_at, answered_at in leads:
-        _backlog(facts, "backlog_leads", agency, assignee, team, created_at)
+            facts.add("requests_past_sla", agency=agency, person=person, team=team)
+    leads = list(Lead.objects.filter(candidates).values_list(
+        "pk", "client__agency_id", "created_at", "first_response_at"))  # fmt: skip
+    standing = _standing(Lead, {row[0]: end for row in leads})
+    cutoffs = _untouched_cutoffs(facts.day, {row[1] for row in leads})
+    for pk, agency, created_at, answered_at in leads:
+        held = standing.get(pk)
+        if held is None or held.get("status") not in OPEN_LEAD_STATUSES:
+            continue
+        person, team = held.get("assignee"), held.get("team")
+        _backlog(facts, "backlog_leads", agency, person, team, created_at)
         if (answered_at is None or answered_at >= end) and created_at < cutoffs[agency]:
-            facts.add("leads_untouched", agency=agency, person=assignee, team=team)
+            facts.add("leads_untouched", agency=agency, person=person, team=team)
 
 
 def _backlog(facts: DayFacts, metric: str, agency: int, person: int | None, team: int | None, created_at) -> None:

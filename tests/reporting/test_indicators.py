@@ -49,9 +49,11 @@ SALES_TEAM_A = expected(
     lead_response_median=60, misrouting_rate="33.3", sales_count=1, sales_amount=1000, credits_amount=500,
 )  # fmt: skip
 RECEPTION_TEAM_A = expected(not_a_lead_rate="33.3", credits_amount=500)
-BILLING_NORTH = expected(requests_opened=2, backlog=1, backlog_age="1.6", misrouting_rate="0.0")
+BILLING_NORTH = expected(requests_opened=2, request_response_median=60, backlog=1, backlog_age="1.6",
+                         misrouting_rate="0.0")  # fmt: skip
+BILLING_PERSON = expected(request_response_median=60)
 AFTER_SALES_NORTH = expected(
-    requests_opened=1, requests_resolved=1, request_response_median="60", repeat_contacts=1, backlog=1,
+    requests_opened=1, requests_resolved=1, request_response_median=2880, repeat_contacts=1, backlog=1,
     backlog_age="2.6", misrouting_rate="100.0",
 )  # fmt: skip
 SALES_A = expected(
@@ -87,13 +89,15 @@ def units(org):
         "sales_a2": ("user", org.sales_a2.pk, SALES_A2),
         "reception_a": ("user", org.reception_a.pk, RECEPTION_A),
         "after_sales_north": ("user", org.after_sales_north.pk, AFTER_SALES_PERSON),
+        "billing_north": ("user", org.billing_north.pk, BILLING_PERSON),
     }
 
 
 @pytest.mark.parametrize(
     "name",
     ["national", "north", "south", "lille", "amiens", "sales team", "reception team", "billing team",
-     "after-sales team", "sales_a", "sales_a2", "reception_a", "after_sales_north"],
+     "after-sales team", "sales_a", "sales_a2", "reception_a", "after_sales_north",
+     "billing_north"],
 )  # fmt: skip
 def test_every_indicator_matches_the_hand_count(built, org, name):
     kind, unit_id, wanted = units(org)[name]
