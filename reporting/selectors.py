@@ -97,3 +97,45 @@ def trend(*, unit: Unit, periods: list[Period], indicators: Iterable[Indicator])
                 break
     computed = [_compute(indicators, _fold(chunk, period)) for chunk, period in zip(per_period, periods, strict=True)]
     return {item.code: [values[item.code] for values in computed] for item in indicators}
+
+
+def objectives_visible(*, user, period: Period, units: list[Unit]) -> list:
+    """The objectives of these units for the period (the caller has checked it may see the units)."""
+    from reporting.models import Objective
+
+    if not units:
+        return []
+    wanted = {(unit.kind, unit.id) for unit in units}
+    rows = Objective.objects.filter(period=period.code, scope_kind__in={k for k, _i in wanted},
+                                    scope_id__in={i for _k, i in wanted})  # fmt: skip
+    return [row for row in rows if (row.scope_kind, row.scope_id) in wanted]
+
+
+def with_actuals(objectives: list, period: Period) -> list[tuple]:
+    """(objective, actual, attainment %) for each objective: one query per level of unit, whatever their number."""
+    from reporting.indicators import BY_CODE
+    from reporting.models import ScopeKind
+    from reporting.scopes import load_unit
+
+    by_kind: dict[str, set[int]] = defaultdict(set)
+    for objective in objectives:
+        by_kind[objective.scope_kind].add(objective.scope_id)
+    wanted = [BY_CODE[code] for code in sorted({o.metric for o in objectives})]
+    actual: dict[tuple[str, int], dict] = {}
+    for kind, ids in by_kind.items():
+        if kind == ScopeKind.NATIONAL:
+            actual[(kind, 0)] = figures(unit=load_unit(kind, 0), period=period, indicators=wanted)
+            continue
+        units = [Unit(kind, unit_id, "", frozenset()) for unit_id in ids]
+        for unit_id, values in figures_by_unit(units=units, period=period, indicators=wanted).items():
+            actual[(kind, unit_id)] = values
+    found = []
+    for objective in objectives:
+        value = actual.get((objective.scope_kind, objective.scope_id), {}).get(objective.metric)
+        rate = (
+            (Decimal(100) * value / objective.value).quantize(Decimal("0.1"))
+            if value is not None and objective.value
+            else None
+        )
+        found.append((objective, value, rate))
+    return found
