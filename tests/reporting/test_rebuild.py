@@ -110,3 +110,18 @@ def test_incremental_refresh_equals_a_full_rebuild(org, wf, seed):
         full = snapshot()
     assert incremental == full
     assert any(row[1] == "leads_received" for row in full)
+
+
+def test_the_refresh_command_builds_the_facts(history):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    with time_machine.travel(at(6, 20), tick=False):
+        call_command("reporting_refresh", "--day", "2027-01-05", stdout=out)
+        assert "1 day(s) rebuilt" in out.getvalue()
+        call_command("reporting_refresh", stdout=out)  # no watermark yet: a full rebuild
+        call_command("reporting_refresh", stdout=out)  # then the days since
+    assert DailyFact.objects.filter(day=date(2027, 1, 6), metric="leads_lost").exists()
+    assert "day(s) refreshed" in out.getvalue()
