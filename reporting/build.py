@@ -53,7 +53,7 @@ def _state() -> RefreshState:
 
 
 def first_day() -> date | None:
-    """The first day anything happened: the first trace event (everything else is traced too)."""
+    """The first day anything happened: the first trace event, interaction logged or sale."""
     from trace.models import TraceEvent
     from workflow.models import Sale
 
@@ -61,6 +61,11 @@ def first_day() -> date | None:
     first_event = TraceEvent.objects.order_by("id").values_list("created_at", flat=True).first()
     if first_event:
         candidates.append(local_day(first_event))
+    from crm.models import Interaction
+
+    first_logged = Interaction.objects.order_by("created_at").values_list("created_at", flat=True).first()
+    if first_logged:
+        candidates.append(local_day(first_logged))
     first_sale = Sale.objects.order_by("sold_on").values_list("sold_on", flat=True).first()
     if first_sale:
         candidates.append(first_sale)

@@ -3,12 +3,12 @@ quarter split down to the salespeople, and a few alerts (open, acknowledged, res
 
 The facts of the past year are generated directly (fast), not replayed as a year of events: each day
 gets believable counts per salesperson, team and agency, with a weekly rhythm and a slow trend. The
-days from the first real event on (the demo's own leads and requests, today) are built from the
-sources like any day, so the nightly full rebuild, which starts at the first event, keeps the
-generated past as it is.
+days from the first real record on (the demo's sales go back a few months; its leads and requests are
+of today) are built from the sources like any day, so the nightly full rebuild, which starts at the
+first record, keeps the generated past as it is and rebuilds the rest the same.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -16,8 +16,8 @@ from django.utils import timezone
 from accounts.models import TeamKind
 from crm.demo.state import Demo
 from reporting import services
-from reporting.build import rebuild_day
-from reporting.models import Alert, AlertNotice, AlertStatus, DailyFact, RefreshState
+from reporting.build import first_day, rebuild_all
+from reporting.models import Alert, AlertNotice, AlertStatus, DailyFact
 from reporting.periods import period_containing
 from reporting.sources.workflow import FRT_BUCKETS, frt_metric
 
@@ -42,10 +42,14 @@ def _regional_team(demo: Demo, kind: str, agency_code: str) -> int | None:
     return team.pk if team else None
 
 
-def seed_facts(demo: Demo, *, days: int = DAYS, scale: int = 1) -> int:
-    """Generate `days` days of facts before today (×`scale` people's worth of activity); returns rows written."""
+def seed_facts(demo: Demo, *, days: int = DAYS, until: date | None = None, scale: int = 1) -> int:
+    """Generate the facts of the `days` days before today, stopping before `until` (×`scale` activity).
+
+    Returns the number of rows written.
+    """
     rng = demo.rng
     today = timezone.localdate(demo.now)
+    until = until or today
     region_of = {agency.pk: agency.region_id for agency in demo.agencies.values()}
     sellers = _people(demo, TeamKind.SALES)
     front = _people(demo, TeamKind.RECEPTION)
@@ -58,7 +62,7 @@ def seed_facts(demo: Demo, *, days: int = DAYS, scale: int = 1) -> int:
 
     for back in range(days, 0, -1):
         day = today - timedelta(days=back)
-        if day.weekday() >= 5:
+        if day.weekday() >= 5 or day >= until:
             continue
         trend = 1 + (days - back) / (2 * days)  # activity grows over the year
         for person, team, agency in sellers:
@@ -168,10 +172,11 @@ def seed_alerts(demo: Demo) -> None:
 
 
 def seed_reporting(demo: Demo) -> None:
-    demo.counts["facts"] = seed_facts(demo)
-    today = timezone.localdate(demo.now)
-    demo.counts["facts"] += rebuild_day(today)
-    RefreshState.objects.update_or_create(name="facts", defaults={"watermark": demo.now, "last_full_at": demo.now})
+    # Generated facts stop where the demo's real records start (its sales go back a few months): from
+    # there on, the facts are built from the records, as the nightly full rebuild will build them again.
+    first = first_day() or timezone.localdate(demo.now)
+    demo.counts["facts"] = seed_facts(demo, until=first)
+    demo.counts["facts"] += rebuild_all(since=first)
     seed_objectives(demo)
     seed_alerts(demo)
 

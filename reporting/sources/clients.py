@@ -1,12 +1,12 @@
 """Facts from the client record: how complete the records are (a stock, per account owner)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Client
-from reporting.sources import DayFacts, Source, local_day, register
+from reporting.sources.base import DayFacts, Source, local_day, register
 
 METRICS = ("clients_total", "clients_complete", "interactions_logged")
 
@@ -23,7 +23,9 @@ def build(facts: DayFacts) -> None:
         facts.add("clients_complete", agency=agency, person=owner)
     from crm.models import Interaction
 
-    logged = Interaction.objects.filter(occurred_at__gte=facts.start, occurred_at__lt=facts.end).values_list(
+    # Counted on the day they were logged (not the day they say they happened, which may be long before):
+    # a day's count then never changes once the day is over.
+    logged = Interaction.objects.filter(created_at__gte=facts.start, created_at__lt=facts.end).values_list(
         "client__agency_id", "author_id", "team_id"
     )
     for agency, author, team in logged:
@@ -33,10 +35,19 @@ def build(facts: DayFacts) -> None:
 def touched_days(since: datetime, until: datetime) -> set[date]:
     from crm.models import Interaction
 
-    moments = Interaction.objects.filter(created_at__gte=since, created_at__lt=until).values_list(
-        "occurred_at", flat=True
+    # Client records are a stock read on each day's end: today is rebuilt at every refresh anyway.
+    logged = Interaction.objects.filter(created_at__gte=since, created_at__lt=until).order_by("created_at")
+    first, last = (
+        logged.values_list("created_at", flat=True).first(),
+        logged.values_list("created_at", flat=True).last(),
     )
-    return {local_day(moment) for moment in moments}
+    if first is None:
+        return set()
+    days, day = set(), local_day(first)
+    while day <= local_day(last):
+        days.add(day)
+        day += timedelta(days=1)
+    return days
 
 
 SOURCE = register(Source(code="clients", label=_("Client records and interactions"), metrics=METRICS,

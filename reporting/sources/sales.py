@@ -9,7 +9,7 @@ from datetime import date, datetime
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from reporting.sources import DayFacts, Source, register
+from reporting.sources.base import DayFacts, Source, register
 from workflow.models import Credit, CreditSet, Sale
 
 METRICS = ("sales_count", "sales_amount", "credits_amount")

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Client
-from reporting.sources import DayFacts, Source, register
+from reporting.sources.base import DayFacts, Source, register
 from trace.models import TraceEvent
 from workflow import events
 from workflow.hours import calendar_from
