@@ -3,7 +3,7 @@
 Two data sets: the demo organisation (`seed_demo`, 500 clients) with a month of activity played through
 the workflow's services on a moving clock (about 40 actions a working day: leads sent, accepted, won or
 lost, requalified; requests sent, claimed, transferred, resolved, called about again), and the same with
-ten times the clients and ten times the activity. For each: the full rebuild (every day from the first
+ten times the clients (the demo's 500 and plain ones) and ten times the activity. For each: the full rebuild (every day from the first
 event to today), an incremental refresh after one more hour of activity, and a refresh with nothing new.
 
     .venv/bin/python bench/facts.py               # demo size
@@ -60,7 +60,18 @@ def build(scale: int) -> None:
     if connection.vendor == "postgresql":
         call_command("flush", "--noinput", verbosity=0)
     call_command("migrate", "--noinput", verbosity=0)
-    call_command("seed_demo", clients=500 * scale, interactions_per_client=2, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("seed_demo", clients=500, interactions_per_client=2, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    # The demo's word lists hold about a thousand distinct clients: the larger sets add plain ones, each
+    # owned by a salesperson of its agency, as the demo's are.
+    owners = {}
+    for client in Client.objects.filter(account_owner__isnull=False).select_related("account_owner"):
+        owners.setdefault(client.agency_id, client.account_owner_id)
+    agencies = sorted(owners)
+    Client.objects.bulk_create([
+        Client(name=f"Client {n}", agency_id=agencies[n % len(agencies)], account_owner_id=owners[agencies[n % len(agencies)]],
+               phone=f"03 20 {n // 10000:02d} {n // 100 % 100:02d} {n % 100:02d}", email=f"client{n}@example.com")
+        for n in range(500 * (scale - 1))
+    ], batch_size=1000)  # fmt: skip
     Category.objects.get_or_create(code="bench", defaults={"name": "Bench", "default_team_kind": "after_sales"})
     RefreshState.objects.all().delete()
 
@@ -111,7 +122,7 @@ def play(rng, start, days: int, per_day: int) -> None:
         if moment.weekday() >= 5:
             continue
         for index in range(per_day):
-            with time_machine.travel(moment + timedelta(minutes=10 * index), tick=False):
+            with time_machine.travel(moment + timedelta(minutes=10 * index / max(1, per_day // ACTIONS_PER_DAY)), tick=False):
                 act(rng, people, clients)
 
 

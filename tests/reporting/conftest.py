@@ -12,11 +12,12 @@ Wednesday   sales_a2 accepts L3 and loses it; after_sales_north claims R2 and re
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
 
+from reporting.build import rebuild_day
 from tests.factories import ClientFactory, ProductFactory
 from tests.workflow.conftest import wf  # noqa: F401
 from workflow import services as wf_services
@@ -75,3 +76,12 @@ def write_history(org, wf) -> History:  # noqa: F811
 @pytest.fixture
 def history(org, wf) -> History:  # noqa: F811
     return write_history(org, wf)
+
+
+@pytest.fixture
+def built(history) -> History:
+    """The history, with its three days' facts built on Wednesday evening."""
+    with time_machine.travel(at(6, 20), tick=False):
+        for day in (4, 5, 6):
+            rebuild_day(date(2027, 1, day))
+    return history

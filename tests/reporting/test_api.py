@@ -1,22 +1,11 @@
 """The reporting API (DESIGN.md section 10): scoped like everything else, errors naming the field."""
 
-from datetime import date
-
 import pytest
 import time_machine
 
-from reporting.build import rebuild_day
 from reporting.models import Job
 from tests.factories import make_member, make_team
 from tests.reporting.conftest import at
-
-
-@pytest.fixture
-def built(history):
-    with time_machine.travel(at(6, 20), tick=False):
-        for day in (4, 5, 6):
-            rebuild_day(date(2027, 1, day))
-    return history
 
 
 @pytest.fixture

@@ -5,13 +5,11 @@ stocks are those of Wednesday's end. Anything not named below is 0 (counts, amou
 medians, ages without anything to measure; indicators without a source yet).
 """
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 import time_machine
 
-from reporting.build import rebuild_day
 from reporting.indicators import AMOUNT, COUNT, INDICATORS
 from reporting.periods import parse_period
 from reporting.scopes import load_unit
@@ -64,14 +62,6 @@ SALES_A2 = expected(leads_received=1, leads_accepted=1, leads_lost=1, lead_conve
                     lead_response_median=2880, misrouting_rate="0.0", data_completeness="100.0")  # fmt: skip
 RECEPTION_A = expected(not_a_lead_rate="33.3", credits_amount=500)
 AFTER_SALES_PERSON = expected(requests_resolved=1, request_response_median=2880)
-
-
-@pytest.fixture
-def built(history):
-    with time_machine.travel(at(6, 20), tick=False):
-        for day in (4, 5, 6):
-            rebuild_day(date(2027, 1, day))
-        yield history
 
 
 def units(org):

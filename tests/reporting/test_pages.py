@@ -1,20 +1,8 @@
 """The reporting pages: scoped like the API, charts with their data tables, exports, definitions."""
 
-from datetime import date
-
-import pytest
 import time_machine
 
-from reporting.build import rebuild_day
 from tests.reporting.conftest import at
-
-
-@pytest.fixture
-def built(history):
-    with time_machine.travel(at(6, 20), tick=False):
-        for day in (4, 5, 6):
-            rebuild_day(date(2027, 1, day))
-    return history
 
 
 def _get(login, url):
