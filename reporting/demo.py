@@ -1,5 +1,5 @@
 """Demo data of reporting: a year of daily facts behind the demo organisation, objectives for the current
-quarter split down to the salespeople, and a few alerts (open, acknowledged, resolved).
+quarter and month split down to the salespeople, and a few alerts (open, acknowledged, resolved).
 
 The facts of the past year are generated directly (fast), not replayed as a year of events: each day
 gets believable counts per salesperson, team and agency, with a weekly rhythm and a slow trend. The
@@ -17,6 +17,7 @@ from accounts.models import TeamKind
 from crm.demo.state import Demo
 from reporting import services
 from reporting.build import first_day, rebuild_all
+from reporting.indicators import STOCK_METRICS
 from reporting.models import Alert, AlertNotice, AlertStatus, DailyFact
 from reporting.periods import period_containing
 from reporting.sources.workflow import FRT_BUCKETS, frt_metric
@@ -55,15 +56,19 @@ def seed_facts(demo: Demo, *, days: int = DAYS, until: date | None = None, scale
     front = _people(demo, TeamKind.RECEPTION)
     cells: dict[tuple, Decimal] = {}
 
+    weekend = False
+
     def add(day, metric, value, *, agency, person=None, team=None):
-        if value:
+        # Nothing happens at the weekend; what is open stays open (stocks are read on any day).
+        if value and not (weekend and metric not in STOCK_METRICS):
             key = (day, metric, person, team, agency)
             cells[key] = cells.get(key, Decimal(0)) + Decimal(value).quantize(Decimal("0.01"))
 
     for back in range(days, 0, -1):
         day = today - timedelta(days=back)
-        if day.weekday() >= 5 or day >= until:
+        if day >= until:
             continue
+        weekend = day.weekday() >= 5
         trend = 1 + (days - back) / (2 * days)  # activity grows over the year
         for person, team, agency in sellers:
             received = rng.randint(0, 3 * scale) * trend
@@ -114,14 +119,20 @@ def seed_facts(demo: Demo, *, days: int = DAYS, until: date | None = None, scale
 
 
 def seed_objectives(demo: Demo) -> None:
-    """This quarter's objectives: national, split to regions, agencies and salespeople."""
-    quarter = period_containing("quarter", timezone.localdate(demo.now)).code
+    """This quarter's and this month's objectives: national, split to regions, agencies and salespeople."""
+    today = timezone.localdate(demo.now)
+    periods = (period_containing("quarter", today).code, period_containing("month", today).code)
     admin = demo.admin
     sellers_by_agency: dict[int, list[int]] = {}
     for person, _team, agency in _people(demo, TeamKind.SALES):
         sellers_by_agency.setdefault(agency, []).append(person)
-    for metric, value in (("leads_received", 1200), ("sales_amount", 250000)):
-        national = services.objective_set(actor=admin, metric=metric, period=quarter, scope="national", value=value)
+    for period, metric, value in (
+        (periods[0], "leads_received", 1200),
+        (periods[0], "sales_amount", 250000),
+        (periods[1], "leads_received", 400),
+        (periods[1], "sales_amount", 85000),
+    ):
+        national = services.objective_set(actor=admin, metric=metric, period=period, scope="national", value=value)
         regions = services.objective_split(actor=admin, objective_id=national.pk, parts=[
             {"scope": f"region:{region.pk}", "weight": 3 if code == "hdf" else 2}
             for code, region in demo.regions.items()])  # fmt: skip
