@@ -196,7 +196,7 @@ INDICATORS: tuple[Indicator, ...] = (
               _rate(("clients_complete",), ("clients_total",)),
               _("Records with phone, e-mail and full address ÷ all records × 100, on the last day of the period."),
               _("Per account owner, agency and above."), sources=("clients",)),
-    Indicator("sales_count", _("Sales"), COUNT, ("sales_count",), _sum("sales_count"),
+    Indicator("sales_count", _("Sales made"), COUNT, ("sales_count",), _sum("sales_count"),
               _("Number of sales made in the period (cancelled ones excluded)."),
               _("Counted on the day of the sale, for the person who closed it."), sources=("sales",), additive=True),
     Indicator("sales_amount", _("Sales amount"), AMOUNT, ("sales_amount",), _sum("sales_amount"),

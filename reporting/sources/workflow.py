@@ -118,7 +118,7 @@ def _standing(model, moments: dict[int, datetime]) -> dict[int, dict]:
     standing: dict[int, dict] = {}
     for object_id, created_at, payload in rows:
         item_id = int(object_id)
-        if created_at < moments[item_id] or (created_at == moments[item_id] and item_id not in standing):
+        if created_at < moments[item_id]:
             standing[item_id] = payload
     return standing
 
