@@ -7,8 +7,9 @@ Every function checks its actor (who may see a unit: `scopes.may_see`, else 404;
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import rights
@@ -299,7 +300,9 @@ def job_run(*, job_id: int) -> None:
             result = ""
         else:
             owner = User.objects.get(pk=job.created_by_id)
-            result = export_csv(user=owner, progress=progress, **job.params)
+            # In the words of whoever asked (their language, else the site's), not the worker's.
+            with translation.override(owner.language or settings.LANGUAGE_CODE):
+                result = export_csv(user=owner, progress=progress, **job.params)
         Job.objects.filter(pk=job_id).update(status=JobStatus.DONE, result=result, finished_at=timezone.now())
     except Exception as failure:
         Job.objects.filter(pk=job_id).update(status=JobStatus.FAILED, error=str(failure)[:500],
