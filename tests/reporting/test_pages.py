@@ -51,3 +51,13 @@ def test_definitions_in_both_languages_and_the_drill_down(org, built, page_as):
         _get(lambda: page_as(org.manager_a), f"/reporting/drill/backlog/?scope=agency:{org.agency_b.pk}").status_code
         == 404
     )
+
+
+def test_a_full_refresh_from_the_page_shows_its_progress(org, page_as, django_capture_on_commit_callbacks):
+    client = page_as(org.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post("/reporting/refresh/")
+    assert started.status_code == 302 and "/reporting/jobs/" in started["Location"]
+    page = client.get(started["Location"])
+    assert b"100 %" in page.content and b'http-equiv="refresh"' not in page.content
+    assert page_as(org.sales_a).get(started["Location"]).status_code == 404
