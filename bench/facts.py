@@ -122,7 +122,9 @@ def play(rng, start, days: int, per_day: int) -> None:
         if moment.weekday() >= 5:
             continue
         for index in range(per_day):
-            with time_machine.travel(moment + timedelta(minutes=10 * index / max(1, per_day // ACTIONS_PER_DAY)), tick=False):
+            with time_machine.travel(
+                moment + timedelta(minutes=10 * index / max(1, per_day // ACTIONS_PER_DAY)), tick=False
+            ):
                 act(rng, people, clients)
 
 
