@@ -24,7 +24,7 @@ from reporting.dashboard import build_dashboard
 from reporting.indicators import INDICATORS
 from reporting.models import ACTIVE_ALERT_STATUSES, AlertRule, AlertStatus, Comparison, JobStatus, ScopeKind
 from reporting.periods import parse_period
-from reporting.scopes import children, load_unit, may_see, unit_for_user
+from reporting.scopes import children, load_units, may_see, unit_for_user
 from reporting.selectors import objectives_visible, with_actuals
 
 SCOPE = OpenApiParameter("scope", str, description=gettext_lazy(
@@ -178,11 +178,10 @@ class AlertRuleListView(APIView):
     @extend_schema(responses={200: AlertRuleSerializer(many=True)})
     def get(self, request: Request) -> Response:
         """The alert rules on the units the caller may see."""
-        rules = [
-            rule
-            for rule in AlertRule.objects.all()[:500]
-            if may_see(request.user, load_unit(rule.scope_kind, rule.scope_id))
-        ]
+        rules = list(AlertRule.objects.all()[:500])  # a setting, written by managers: a few dozen at most
+        units = load_units({(rule.scope_kind, rule.scope_id) for rule in rules})
+        rules = [rule for rule in rules if (key := (rule.scope_kind, rule.scope_id)) in units
+                 and may_see(request.user, units[key])]  # fmt: skip
         return Response(AlertRuleSerializer(rules, many=True).data)
 
     @extend_schema(request=AlertRuleInputSerializer, responses={201: AlertRuleSerializer, **ERRORS})

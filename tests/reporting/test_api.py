@@ -111,3 +111,34 @@ def test_a_full_refresh_and_an_export_run_as_jobs_with_progress(org, built, api_
     download = api_as(org.manager_a).get(f"/api/v1/jobs/{export.json()['id']}/download/")
     assert download.status_code == 200 and "Commerciaux Lille" in download.content.decode()
     assert Job.objects.count() == 2
+
+
+def test_the_alert_rules_list_shows_the_rules_of_visible_units_in_few_queries(org, api_as, manager_north):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reporting.services import alert_rule_create
+
+    def listed(user):
+        client = api_as(type(user).objects.get(pk=user.pk))  # a fresh row: no rights memoised from a call before
+        with CaptureQueriesContext(connection) as captured:
+            names = [rule["name"] for rule in client.get("/api/v1/alert-rules/").json()]
+        return names, len(captured)
+
+    def more(index):
+        alert_rule_create(actor=org.admin, name=f"North {index}", metric="backlog", scope=f"region:{org.north.pk}",
+                          comparison="gt", threshold=5)  # fmt: skip
+        alert_rule_create(actor=org.admin, name=f"Marseille {index}", metric="backlog",
+                          scope=f"agency:{org.agency_c.pk}", comparison="gt", threshold=5)  # fmt: skip
+
+    alert_rule_create(actor=org.admin, name="Lille", metric="backlog", scope=f"agency:{org.agency_a.pk}",
+                      comparison="gt", threshold=5)  # fmt: skip
+    more(0)
+    listed(org.manager_a)  # the first request of the process fills caches (content types)
+    few = listed(org.manager_a)
+    for index in range(1, 6):
+        more(index)
+    many = listed(org.manager_a)
+    assert few[0] == many[0] == ["Lille"]
+    assert few[1] == many[1]
+    assert len(listed(manager_north)[0]) == 7  # Lille and the six rules on the north
