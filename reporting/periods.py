@@ -42,6 +42,9 @@ class Period:
     def previous(self) -> "Period":
         return period_containing(self.kind, self.start - timedelta(days=1))
 
+    def following(self) -> "Period":
+        return period_containing(self.kind, self.end + timedelta(days=1))
+
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
 

@@ -60,17 +60,9 @@ def _dashboard_context(request: HttpRequest, *, mine: bool = False) -> dict:
     return {
         "board": board, "unit": unit, "period": period, "mine": mine, "charts": charts, "labels": labels,
         "comparison_chart": comparison_chart, "alerts": alerts, "drills": DRILLS,
-        "previous": period.previous().code, "next": _next(period),
+        "previous": period.previous().code, "next": period.following().code,
         "below_level": board.below[0].kind if board.below else None, "ScopeKind": ScopeKind,
     }  # fmt: skip
-
-
-def _next(period) -> str:
-    from datetime import timedelta
-
-    from reporting.periods import period_containing
-
-    return period_containing(period.kind, period.end + timedelta(days=1)).code
 
 
 @login_required
