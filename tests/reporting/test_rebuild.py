@@ -125,3 +125,15 @@ def test_the_refresh_command_builds_the_facts(history):
         call_command("reporting_refresh", stdout=out)  # then the days since
     assert DailyFact.objects.filter(day=date(2027, 1, 6), metric="leads_lost").exists()
     assert "day(s) refreshed" in out.getvalue()
+
+
+def test_beat_refreshes_every_five_minutes_and_rebuilds_at_night():
+    from celery import current_app
+    from django.conf import settings
+
+    refresh, rebuild = (
+        settings.CELERY_BEAT_SCHEDULE["reporting-refresh"],
+        settings.CELERY_BEAT_SCHEDULE["reporting-rebuild"],
+    )
+    assert refresh["schedule"] == 300 and refresh["task"] in current_app.tasks
+    assert rebuild["task"] in current_app.tasks and rebuild["schedule"].hour == {2}
