@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("accounts.api_urls")),
     path("", include("crm.api_urls")),
     path("", include("workflow.api_urls")),
+    path("", include("reporting.api_urls")),
 ]

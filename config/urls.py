@@ -16,5 +16,6 @@ urlpatterns = [
     # Each person's main screen, under the top-level name `home` that LOGIN_REDIRECT_URL says.
     path("", include("workflow.landing_urls")),
     path("work/", include("workflow.urls")),
+    path("reporting/", include("reporting.urls")),
     path("", include("crm.urls")),
 ]

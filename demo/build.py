@@ -11,10 +11,11 @@ from django.utils import timezone
 from accounts import demo as accounts_demo
 from accounts.models import Region, User
 from crm import demo as crm_demo
+from reporting import demo as reporting_demo
 from workflow import demo as workflow_demo
 
 # Lower layers first: each app's steps read what the apps below it built.
-STEPS = (*accounts_demo.STEPS, *crm_demo.STEPS, *workflow_demo.STEPS)
+STEPS = (*accounts_demo.STEPS, *crm_demo.STEPS, *workflow_demo.STEPS, *reporting_demo.STEPS)
 
 
 class DemoRefused(Exception):

@@ -7,6 +7,7 @@ django-environ: a malformed value stops start-up with a message naming the varia
 from importlib.util import find_spec
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -352,6 +353,7 @@ OUTBOX_KEEP_DONE_DAYS = env.int("OUTBOX_KEEP_DONE_DAYS", default=7)
 # How long a write's Idempotency-Key is remembered (a client retrying later than that creates again).
 IDEMPOTENCY_KEEP_HOURS = env.int("IDEMPOTENCY_KEEP_HOURS", default=24)
 CELERY_TIMEZONE = TIME_ZONE
+REPORTING_REFRESH_SECONDS = env.int("REPORTING_REFRESH_SECONDS", default=5 * 60)
 CELERY_BEAT_SCHEDULE: dict = {
     # The outbox's relay. A run not started within a few intervals is dropped: the next one does its work.
     "outbox-relay": {
@@ -366,6 +368,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     "workflow-auto-close": {"task": "workflow.tasks.auto_close_task", "schedule": 60 * 60},
     # Overdue portfolio potentials reminded once each; campaigns past their end closed.
     "workflow-potentials-scan": {"task": "workflow.tasks.potentials_scan_task", "schedule": 15 * 60},
+    # Indicators (issue 10): the days touched since the last refresh, then the alert rules; every day at night.
+    "reporting-refresh": {
+        "task": "reporting.tasks.refresh_facts_task",
+        "schedule": REPORTING_REFRESH_SECONDS,
+        "options": {"expires": REPORTING_REFRESH_SECONDS},
+    },
+    "reporting-rebuild": {"task": "reporting.tasks.rebuild_facts_task", "schedule": crontab(hour=2, minute=30)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 
