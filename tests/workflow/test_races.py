@@ -114,7 +114,11 @@ def test_finding_03_twenty_simultaneous_accepts_of_one_lead_one_wins_the_others_
         for seller in sellers
     ])  # fmt: skip
 
-    assert sorted(outcomes) == ["Conflict"] * (ACTORS - 1) + ["ok"], outcomes
+    # One wins. A colleague who waited for the row's lock is told someone was first (409); one whose
+    # request reached the server after the winner committed no longer sees the lead at all, as the
+    # policy matrix says of a held lead for the rest of its team (404: a lead's content is its holder's).
+    assert outcomes.count("ok") == 1, outcomes
+    assert set(outcomes) <= {"ok", "Conflict", "NotFound"}, outcomes
     lead = Lead.objects.get(pk=lead.pk)
     assert lead.status == "accepted" and lead.assignee_id in {seller.pk for seller in sellers}
     assert TraceEvent.objects.filter(action="workflow.lead.accepted", object_id=str(lead.pk)).count() == 1
