@@ -50,7 +50,7 @@ run: install
 	@$(BIN)/celery -A config worker -B --pool=solo --loglevel=info & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
-	$(MANAGE) runserver $(HOST_PORT) --noreload
+	$(MANAGE) serve $(HOST_PORT) --noreload
 
 test: install
 	$(BIN)/pytest

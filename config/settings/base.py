@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     # The shared base's apps: the transactional outbox (tasks that must not be lost), idempotency keys.
     "common.outbox.apps.OutboxConfig",
     "common.idempotency.apps.IdempotencyConfig",
+    # `manage.py serve`, the web server `make run` starts (runserver with a longer listen backlog).
+    "common.devserver.apps.DevServerConfig",
     "trace.apps.TraceConfig",
     "accounts.apps.AccountsConfig",
     "crm.apps.CrmConfig",

@@ -1,6 +1,6 @@
 """The embedded default under concurrent use, started as `make run` starts it.
 
-A temporary SQLite file, `migrate`, a small `seed_demo`, then `runserver` (threaded) and a Celery
+A temporary SQLite file, `migrate`, a small `seed_demo`, then `serve` (`runserver`, threaded) and a Celery
 worker with embedded beat on kombu's filesystem broker, as subprocesses. Real HTTP with real API
 keys: twenty simultaneous claims of one request, then fifty simultaneous creations of requests and
 leads with page sign-ins and failed API sign-ins in the same burst (so sessions, django-axes and
@@ -12,10 +12,7 @@ tests/workflow/test_claim_concurrency.py.
 """
 
 import json
-import os
 import re
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -34,6 +31,7 @@ import pytest
 from django.conf import settings
 
 from accounts.demo import DEMO_PASSWORD
+from tests.system.processes import REPO, embedded_env, free_port, start_process, stop_process
 from workflow.models import ItemKind, Lead, Notification, ServiceRequest
 
 pytestmark = [
@@ -45,7 +43,6 @@ pytestmark = [
     ),
 ]
 
-REPO = Path(__file__).resolve().parents[2]
 AGENCY_CODES = ("lille", "amiens", "marseille", "nice")
 START_TIMEOUT = 60  # seconds for the server and the worker to come up on a busy two-core machine
 WORKER_TIMEOUT = 60  # seconds for the worker to write the notifications of a burst (after the seed's backlog)
@@ -78,12 +75,6 @@ def summary(answers: Iterable[Answer]) -> str:
     return f"statuses {dict(sorted(statuses.items()))}; " + "; ".join(f"{n} x {text}" for text, n in odd.items())
 
 
-def free_port() -> int:
-    with closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def fire(calls: list[Callable[[], Answer]]) -> list[Answer]:
     """Send every prepared call at the same instant, each from its own thread: that many people at once."""
     start = threading.Barrier(len(calls))
@@ -113,9 +104,8 @@ class EmbeddedApp:
                 form: dict | None = None, cookies: str = "") -> Callable[[], Answer]:  # fmt: skip
         """Open the connection now; the returned call sends the request on it.
 
-        A burst measures the application, not the development server's listen backlog (ten
-        connections, Django's WSGIServer): connecting first keeps the kernel from resetting the
-        connections that overflow it, which has nothing to do with the database. docs/running.md.
+        A burst measures the application, not how fast the server accepts connections: connecting
+        first keeps the listen queue out of it (tests/system/test_server_backlog.py holds that part).
         """
         headers = {"Accept": "application/json", "Connection": "close"}
         body = None
@@ -213,24 +203,6 @@ class EmbeddedApp:
             assert "database is locked" not in log, self.log_tail(name, 80)
 
 
-def _start(command: list[str], *, env: dict[str, str], log: Path) -> subprocess.Popen:
-    with log.open("w") as out:
-        # A session of its own: teardown stops the process and whatever it started (beat), by its group id.
-        return subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)  # fmt: skip
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-
 def _wait_until(ready: Callable[[], bool], process: subprocess.Popen, app: EmbeddedApp, name: str) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while not ready():
@@ -245,19 +217,9 @@ def _wait_until(ready: Callable[[], bool], process: subprocess.Popen, app: Embed
 def embedded_app(tmp_path_factory):
     folder = tmp_path_factory.mktemp("embedded")
     port = free_port()
-    env = {name: value for name, value in os.environ.items()
-           if name not in ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "DJANGO_SETTINGS_MODULE")}  # fmt: skip
-    env.update({
-        # What `make run` uses: the local settings, SQLite, the embedded broker, a real worker.
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DJANGO_READ_DOT_ENV_FILE": "false",
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-        "CELERY_EMBEDDED_BROKER_DIR": str(folder / "broker"),
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        # Forty-odd people sign in within a minute from one address: more than the token throttle allows.
-        "API_THROTTLE_TOKEN": "1000/min",
-        "PYTHONUNBUFFERED": "1",
-    })  # fmt: skip
+    env = embedded_env(folder)
+    # Forty-odd people sign in within a minute from one address: more than the token throttle allows.
+    env["API_THROTTLE_TOKEN"] = "1000/min"
     app = EmbeddedApp(port=port, env=env, db_path=folder / "db.sqlite3",
                       logs={"server": folder / "server.log", "worker": folder / "worker.log"})  # fmt: skip
     for args in (("migrate", "--noinput"), ("seed_demo", "--clients", "40", "--interactions-per-client", "1"),
@@ -268,20 +230,20 @@ def embedded_app(tmp_path_factory):
 
     processes = []
     try:
-        server = _start([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-                        env=env, log=app.logs["server"])  # fmt: skip
+        server = start_process([sys.executable, "manage.py", "serve", f"127.0.0.1:{port}", "--noreload"],
+                               env=env, log=app.logs["server"])  # fmt: skip
         processes.append(server)
-        worker = _start([sys.executable, "-m", "celery", "-A", "config", "worker", "-B", "--pool=solo",
-                         "--loglevel=info", "--hostname", f"embedded-{port}@%h",
-                         "--schedule-filename", str(folder / "celerybeat-schedule")],
-                        env=env, log=app.logs["worker"])  # fmt: skip
+        worker = start_process([sys.executable, "-m", "celery", "-A", "config", "worker", "-B", "--pool=solo",
+                                "--loglevel=info", "--hostname", f"embedded-{port}@%h",
+                                "--schedule-filename", str(folder / "celerybeat-schedule")],
+                               env=env, log=app.logs["worker"])  # fmt: skip
         processes.append(worker)
         _wait_until(lambda: app.call("GET", "/accounts/login/").status == 200, server, app, "server")
         _wait_until(lambda: " ready." in app.logs["worker"].read_text(errors="replace"), worker, app, "worker")
         yield app
     finally:
         for process in processes:
-            _stop(process)
+            stop_process(process)
 
 
 def test_twenty_simultaneous_claims_one_wins_nineteen_conflict(embedded_app):
