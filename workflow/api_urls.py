@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from workflow import api_intake
 from workflow.api.configuration import AgencyCalendarViewSet, CategoryViewSet, RoutingRuleViewSet
 from workflow.api.credits import CreditViewSet, DisputeViewSet
+from workflow.api.intakes import IntakeViewSet
 from workflow.api.leads import LeadViewSet
 from workflow.api.notifications import NotificationViewSet
 from workflow.api.requests import ServiceRequestViewSet
@@ -27,6 +28,8 @@ router.register("sales", SaleViewSet, basename="sale")
 router.register("proposals", ProposalViewSet, basename="proposal")
 router.register("credits", CreditViewSet, basename="credit")
 router.register("disputes", DisputeViewSet, basename="dispute")
+# Public messages waiting for an agent (issue 7, finding 5).
+router.register("intakes", IntakeViewSet, basename="intake")
 # The trace's API lives with the workflow: redacting lead events needs the workflow's rules, and
 # the trace app imports nothing above itself.
 router.register("trace", TraceViewSet, basename="trace")

@@ -153,3 +153,9 @@ CREDITS_ASSIGNED = declare("workflow.credits.assigned", _("Sale credited by the 
 CREDITS_REVERSED = declare("workflow.credits.reversed", _("Sale credits reversed (sale cancelled)"))
 DISPUTE_OPENED = declare("workflow.dispute.opened", _("Sale credits contested"))
 DISPUTE_DECIDED = declare("workflow.dispute.decided", _("Dispute over sale credits decided"))
+
+# Public intake (issue 7, finding 5): a message kept for an agent, on its agency's organisation chain;
+# matched, on the chain of the client the agent chose. Payloads hold ids and codes, never what was typed.
+INTAKE_RECEIVED = declare("workflow.intake.received", _("Message received from a public channel"))
+INTAKE_MATCHED = declare("workflow.intake.matched", _("Public message matched to the client"))
+INTAKE_DISMISSED = declare("workflow.intake.dismissed", _("Public message dismissed"))

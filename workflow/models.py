@@ -489,3 +489,4 @@ from workflow.models_sales import (  # noqa: E402, F401
     DisputeStatus,
     Sale,
 )
+from workflow.models_intake import Intake, IntakeStatus  # noqa: E402, F401

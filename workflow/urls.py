@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from workflow.views import credits, items, leads, lists, notifications, reception, requests, sales, settings
+from workflow.views import credits, intakes, items, leads, lists, notifications, reception, requests, sales, settings
 
 app_name = "workflow"
 urlpatterns = [
@@ -35,6 +35,10 @@ urlpatterns = [
     path("credits/rule/", credits.attribution_rule, name="attribution-rule"),
     path("disputes/", credits.dispute_queue, name="disputes"),
     path("disputes/<int:dispute_id>/", credits.dispute_detail, name="dispute-detail"),
+    # Public messages waiting for an agent (issue 7, finding 5).
+    path("intakes/", intakes.intake_list, name="intakes"),
+    path("intakes/<int:intake_id>/", intakes.intake_detail, name="intake-detail"),
+    path("intakes/<int:intake_id>/dismiss/", intakes.intake_dismiss_view, name="intake-dismiss"),
     path("settings/categories/", settings.category_list, name="settings-categories"),
     path("settings/categories/new/", settings.category_form, name="settings-category-create"),
     path("settings/categories/<int:category_id>/", settings.category_form, name="settings-category-edit"),
