@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from accounts import handover, selectors, services
 from accounts.models import Agency, Membership, Region, Team, TeamKind, TeamScope, User
 from accounts.permissions import IsOrgAdmin, OrgAdminWritesOthersRead
-from common.api import ErrorSerializer, IdFilter, validated
+from common.api import DateTimeField, ErrorSerializer, IdFilter, validated
 from common.authentication import api_token_expires_at
 from common.errors import InvalidInput
 
@@ -445,12 +445,12 @@ class MembershipSerializer(serializers.ModelSerializer):
 class MembershipInputSerializer(serializers.Serializer):
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all())
-    started_at = serializers.DateTimeField(required=False)
+    started_at = DateTimeField(required=False)
     is_lead = serializers.BooleanField(required=False)
 
 
 class MembershipEndSerializer(HandoverChoiceSerializer):
-    ended_at = serializers.DateTimeField(required=False, help_text=gettext_lazy("Default: now; never later."))
+    ended_at = DateTimeField(required=False, help_text=gettext_lazy("Default: now; never later."))
 
 
 class MembershipReassignSerializer(HandoverChoiceSerializer):
