@@ -479,6 +479,7 @@ class AgencyCalendar(models.Model):
 
 # Sales, credits and disputes live in their own module (issue 9); importing them here is how Django
 # finds them. That module names these models by string, so the two never import each other.
+from workflow.models_intake import Intake, IntakeStatus  # noqa: E402, F401
 from workflow.models_sales import (  # noqa: E402, F401
     Credit,
     CreditRole,
@@ -489,4 +490,3 @@ from workflow.models_sales import (  # noqa: E402, F401
     DisputeStatus,
     Sale,
 )
-from workflow.models_intake import Intake, IntakeStatus  # noqa: E402, F401
