@@ -116,6 +116,22 @@ class HandoverAnswerSerializer(serializers.Serializer):
     handover = HandoverSerializer()
 
 
+def _or_preview(done: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
+    """The answer of a step that may be previewed: what was done, or (with `preview`) only `handover`.
+
+    For the schema only: `done` with every field but `handover` optional, so both answers fit it.
+    """
+
+    def get_fields(self) -> dict:
+        fields = done.get_fields(self)
+        for key, field in fields.items():
+            if key != "handover":
+                field.required, field.read_only = False, False
+        return fields
+
+    return type(f"{name}Serializer", (done,), {"get_fields": get_fields, "__doc__": _or_preview.__doc__})
+
+
 def _preview(plan) -> Response:
     return Response({"handover": plan.as_dict()})
 
@@ -396,7 +412,12 @@ class UserViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=HandoverChoiceSerializer,
-        responses={200: UserHandedOverSerializer, 400: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer},
+        responses={
+            200: _or_preview(UserHandedOverSerializer, "UserDeactivateAnswer"),
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+            409: ErrorSerializer,
+        },
         description="Switch the person's access off and hand over all their open work and accounts in the same "
         "step; their API key is revoked and their sessions end. With `preview`, answers only `handover`.",
     )
@@ -508,7 +529,12 @@ class MembershipViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=MembershipEndSerializer,
-        responses={200: MembershipChangedSerializer, 400: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer},
+        responses={
+            200: _or_preview(MembershipChangedSerializer, "MembershipEndAnswer"),
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+            409: ErrorSerializer,
+        },
         description="End the membership; what the person will no longer cover (open requests of the team, "
         "leads and accounts of agencies they leave) is handed over in the same step, per kind to the person "
         "named in `handover` or to the queue. With `preview`, answers only `handover` and changes nothing.",

@@ -57,7 +57,7 @@ def build_world(org, wf) -> World:
         code="fibre",
         name="Fibre",
         family="internet",
-        complexity="simple",
+        complexity="basic",
         direct_sale_channels=["inbound_call", "visit"],
     )
     world = World(people=people)

@@ -1,0 +1,124 @@
+"""Fuzzing the API from its OpenAPI schema (issue 7, Done 7.3): schemathesis, in process, as several roles.
+
+Every operation of /api/schema/ is called with generated input (valid and invalid) as anonymous,
+reception, a salesperson, a manager and the admin, on a seeded database (tests/permissions/world.py).
+Each answer must be no 5xx, a status code the schema documents, a body that matches the schema and a
+declared content type. After each role's run, what that role may not set is as it was.
+
+Marked `fuzz`: it runs when RELAIS_FUZZ=1 (CI's PostgreSQL pass; `make fuzz`), a few minutes at
+FUZZ_EXAMPLES examples per operation and role.
+"""
+
+import os
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from hypothesis import HealthCheck, Phase, given, settings
+from rest_framework.test import APIClient
+
+import schemathesis
+from accounts.models import Team, User
+from config.wsgi import application
+from crm.models import Client
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from tests.permissions.urls import COLLECTION_KIND, PARAMETER_KIND
+from tests.permissions.world import build_world
+from tests.workflow.conftest import wf  # noqa: F401 - the workflow's categories and rules
+from workflow.models import Category, RoutingRule
+
+pytestmark = pytest.mark.fuzz
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
+ROLES = ("anonymous", "reception", "sales", "manager", "admin")
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+PASSWORD = "pass-word-123"  # tests.factories.UserFactory's
+# Throttles would answer 429 long before the examples run out; the mail webhook needs its secret.
+UNTHROTTLED = {"anon": None, "user": None, "token": None, "intake": None, "intake_email": None}
+
+
+def _schema():
+    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+
+
+def protected(role: str) -> dict:
+    """What this role may not change, as it stands: client owners, people's powers, teams, settings."""
+    state = {
+        "superusers": sorted(User.objects.filter(is_superuser=True).values_list("pk", flat=True)),
+        "staff": sorted(User.objects.filter(is_staff=True).values_list("pk", flat=True)),
+    }
+    if role != "admin":
+        state["teams"] = sorted(Team.objects.values_list("pk", "kind", "agency_id", "region_id"))
+        state["users"] = sorted(User.objects.values_list("pk", "username", "is_active"))
+        state["categories"] = sorted(Category.objects.values_list("pk", "code", "response_hours", "resolution_hours"))
+        state["rules"] = sorted(RoutingRule.objects.values_list("pk", "order", "target_type"))
+    if role not in ("admin", "manager"):
+        state["owners"] = sorted(Client.objects.values_list("pk", "account_owner_id"))
+    return state
+
+
+def _headers(world, role: str) -> dict:
+    headers = {"X-Intake-Secret": "test-intake-secret"}
+    person = world.people[role]
+    if person is not None:
+        answer = APIClient().post("/api/v1/auth/token/", {"username": person.username, "password": PASSWORD})
+        assert answer.status_code == 200, answer.content
+        headers["Authorization"] = f"Token {answer.json()['token']}"
+    return headers
+
+
+def _aim_at_seeded_objects(case, world) -> None:
+    """Three ids in four are a seeded object's (at Lille, Amiens or Marseille), so the calls reach real rows."""
+    for name, value in (case.path_parameters or {}).items():
+        kind = PARAMETER_KIND.get(name) or COLLECTION_KIND.get(case.path.split("/")[3])
+        seeded = list(world.ids.get(kind, {}).values())
+        if seeded and isinstance(value, int) and value % 4:
+            case.path_parameters[name] = seeded[value % len(seeded)]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_operation_answers_within_its_schema(org, wf, role):  # noqa: F811
+    world = build_world(org, wf)
+    for person in world.people.values():
+        if person is not None:
+            person.set_password(PASSWORD)
+            person.save(update_fields=["password"])
+    cache.clear()
+    headers = _headers(world, role)
+    before = protected(role)
+    failures: list[str] = []
+    operations = 0
+    rates = {"DEFAULT_THROTTLE_RATES": UNTHROTTLED}
+    from django.conf import settings as django_settings
+
+    with override_settings(REST_FRAMEWORK={**django_settings.REST_FRAMEWORK, **rates}):
+        for result in _schema().get_all_operations():
+            operation = result.ok()
+            operations += 1
+
+            @given(case=operation.as_strategy())
+            @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+                      phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))  # fmt: skip
+            def call(case):
+                _aim_at_seeded_objects(case, world)
+                if role == "anonymous" or case.path != "/api/v1/auth/token/":
+                    case.headers = {**(case.headers or {}), **headers}
+                response = case.call()
+                case.validate_response(response, checks=CHECKS)
+
+            try:
+                call()
+            except KeyboardInterrupt:
+                raise
+            except BaseException as error:  # noqa: BLE001 - every operation's failure is listed, not only the first
+                failures.append(f"{operation.method.upper()} {operation.path}: {str(error)[:1500]}")
+
+    assert operations > 50
+    assert not failures, f"{role}: {len(failures)} operations out of the schema\n" + "\n\n".join(failures)
+    after = protected(role)
+    assert after == before, f"{role} changed what it may not set: {[k for k in before if before[k] != after[k]]}"
