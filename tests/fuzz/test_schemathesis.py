@@ -12,21 +12,22 @@ FUZZ_EXAMPLES examples per operation and role.
 import os
 
 import pytest
+import schemathesis
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import override_settings
 from hypothesis import HealthCheck, Phase, given, settings
 from rest_framework.test import APIClient
-
-import schemathesis
-from accounts.models import Team, User
-from config.wsgi import application
-from crm.models import Client
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
+
+from accounts.models import Team, User
+from config.wsgi import application
+from crm.models import Client
 from tests.permissions.urls import COLLECTION_KIND, PARAMETER_KIND
 from tests.permissions.world import build_world
 from tests.workflow.conftest import wf  # noqa: F401 - the workflow's categories and rules
@@ -94,8 +95,6 @@ def test_every_operation_answers_within_its_schema(org, wf, role):  # noqa: F811
     failures: list[str] = []
     operations = 0
     rates = {"DEFAULT_THROTTLE_RATES": UNTHROTTLED}
-    from django.conf import settings as django_settings
-
     with override_settings(REST_FRAMEWORK={**django_settings.REST_FRAMEWORK, **rates}):
         for result in _schema().get_all_operations():
             operation = result.ok()
