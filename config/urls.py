@@ -18,3 +18,5 @@ urlpatterns = [
     path("work/", include("workflow.urls")),
     path("", include("crm.urls")),
 ]
+
+handler404 = "common.not_found.not_found"
