@@ -35,7 +35,7 @@ from workflow.models import Category, RoutingRule
 
 pytestmark = pytest.mark.fuzz
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
 ROLES = ("anonymous", "reception", "sales", "manager", "admin")
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 PASSWORD = "pass-word-123"  # tests.factories.UserFactory's
