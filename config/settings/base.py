@@ -257,6 +257,7 @@ SPECTACULAR_SETTINGS = {
         "ComplexityEnum": "crm.models.Complexity",
         "DirectionEnum": "crm.models.Direction",
         "ItemKindEnum": "workflow.models.ItemKind",
+        "IntakeStatusEnum": "workflow.models.IntakeStatus",
         "LeadStatusEnum": "workflow.models.LeadStatus",
         "RequestStatusEnum": "workflow.models.RequestStatus",
         "SegmentEnum": "crm.models.Segment",
