@@ -10,11 +10,14 @@ FUZZ_EXAMPLES examples per operation and role.
 """
 
 import os
+from contextlib import contextmanager
 
 import pytest
 import schemathesis
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import override_settings
 from hypothesis import HealthCheck, Phase, given, settings
 from rest_framework.test import APIClient
@@ -78,6 +81,22 @@ def _headers(world, role: str) -> dict:
     return headers
 
 
+@contextmanager
+def connections_kept_open():
+    """As Django's test client does: a request must not close the connection holding the test's transaction.
+
+    schemathesis calls the WSGI application itself, so Django's request signals would close it on
+    PostgreSQL (SQLite's in-memory database is never closed).
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 def _aim_at_seeded_objects(case, world) -> None:
     """Three ids in four are a seeded object's (at Lille, Amiens or Marseille), so the calls reach real rows."""
     for name, value in (case.path_parameters or {}).items():
@@ -101,7 +120,7 @@ def test_every_operation_answers_within_its_schema(org, wf, role):  # noqa: F811
     failures: list[str] = []
     operations = 0
     rates = {"DEFAULT_THROTTLE_RATES": UNTHROTTLED}
-    with override_settings(REST_FRAMEWORK={**django_settings.REST_FRAMEWORK, **rates}):
+    with override_settings(REST_FRAMEWORK={**django_settings.REST_FRAMEWORK, **rates}), connections_kept_open():
         for result in _schema().get_all_operations():
             operation = result.ok()
             operations += 1
