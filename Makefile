@@ -16,12 +16,13 @@ FAULTS_PG_PORT ?= 5440
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install run test e2e faults lint format messages messages-check clean
+.PHONY: help install run test e2e fuzz faults lint format messages messages-check clean
 
 help:
 	@echo "make run       migrate, load demo data, start a Celery worker (with beat) and the server on http://$(HOST_PORT)/"
 	@echo "make test      the whole test suite (SQLite, or PostgreSQL when DATABASE_URL says so)"
 	@echo "make e2e       only the real-browser tests"
+	@echo "make fuzz      schemathesis over the API schema as five roles (FUZZ_EXAMPLES per operation; a few minutes)"
 	@echo "make faults    the fault scripts: Redis outage, worker killed, PostgreSQL restarted (own services on"
 	@echo "               FAULTS_REDIS_PORT=$(FAULTS_REDIS_PORT) and FAULTS_PG_PORT=$(FAULTS_PG_PORT); a few minutes)"
 	@echo "make lint      ruff check, ruff format --check, and the import layers (lint-imports)"
@@ -57,6 +58,11 @@ test: install
 
 e2e: install
 	$(BIN)/pytest -m e2e
+
+# The fuzz suite is left out of `make test` (tests/fuzz/conftest.py) unless RELAIS_FUZZ=1; CI runs it once,
+# on PostgreSQL.
+fuzz: install
+	RELAIS_FUZZ=1 $(BIN)/pytest -m fuzz tests/fuzz
 
 # Each script prints what was lost or duplicated and fails on any; see docs/running.md.
 faults: install

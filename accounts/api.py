@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from accounts import handover, selectors, services
 from accounts.models import Agency, Membership, Region, Team, TeamKind, TeamScope, User
 from accounts.permissions import IsOrgAdmin, OrgAdminWritesOthersRead
-from common.api import ErrorSerializer, IdFilter, validated
+from common.api import DateTimeField, ErrorSerializer, IdFilter, validated
 from common.authentication import api_token_expires_at
 from common.errors import InvalidInput
 
@@ -102,7 +102,8 @@ class HandoverLineSerializer(serializers.Serializer):
 
 
 def _handover_plan_serializer() -> type[serializers.Serializer]:
-    fields = {key: HandoverLineSerializer() for key in handover.kinds()}
+    # A handover names the kinds it moves: a team's closing moves its requests and leads, not accounts.
+    fields = {key: HandoverLineSerializer(required=False) for key in handover.kinds()}
     return type("HandoverSerializer", (serializers.Serializer,), fields)
 
 
@@ -114,6 +115,22 @@ class HandoverAnswerSerializer(serializers.Serializer):
     """What a preview answers: the handover that confirming would do."""
 
     handover = HandoverSerializer()
+
+
+def _or_preview(done: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
+    """The answer of a step that may be previewed: what was done, or (with `preview`) only `handover`.
+
+    For the schema only: `done` with every field but `handover` optional, so both answers fit it.
+    """
+
+    def get_fields(self) -> dict:
+        fields = done.get_fields(self)
+        for key, field in fields.items():
+            if key != "handover":
+                field.required, field.read_only = False, False
+        return fields
+
+    return type(f"{name}Serializer", (done,), {"get_fields": get_fields, "__doc__": _or_preview.__doc__})
 
 
 def _preview(plan) -> Response:
@@ -396,7 +413,12 @@ class UserViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=HandoverChoiceSerializer,
-        responses={200: UserHandedOverSerializer, 400: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer},
+        responses={
+            200: _or_preview(UserHandedOverSerializer, "UserDeactivateAnswer"),
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+            409: ErrorSerializer,
+        },
         description="Switch the person's access off and hand over all their open work and accounts in the same "
         "step; their API key is revoked and their sessions end. With `preview`, answers only `handover`.",
     )
@@ -445,12 +467,12 @@ class MembershipSerializer(serializers.ModelSerializer):
 class MembershipInputSerializer(serializers.Serializer):
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all())
-    started_at = serializers.DateTimeField(required=False)
+    started_at = DateTimeField(required=False)
     is_lead = serializers.BooleanField(required=False)
 
 
 class MembershipEndSerializer(HandoverChoiceSerializer):
-    ended_at = serializers.DateTimeField(required=False, help_text=gettext_lazy("Default: now; never later."))
+    ended_at = DateTimeField(required=False, help_text=gettext_lazy("Default: now; never later."))
 
 
 class MembershipReassignSerializer(HandoverChoiceSerializer):
@@ -508,7 +530,12 @@ class MembershipViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=MembershipEndSerializer,
-        responses={200: MembershipChangedSerializer, 400: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer},
+        responses={
+            200: _or_preview(MembershipChangedSerializer, "MembershipEndAnswer"),
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+            409: ErrorSerializer,
+        },
         description="End the membership; what the person will no longer cover (open requests of the team, "
         "leads and accounts of agencies they leave) is handed over in the same step, per kind to the person "
         "named in `handover` or to the queue. With `preview`, answers only `handover` and changes nothing.",

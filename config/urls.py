@@ -19,3 +19,5 @@ urlpatterns = [
     path("reporting/", include("reporting.urls")),
     path("", include("crm.urls")),
 ]
+
+handler404 = "common.not_found.not_found"

@@ -1,7 +1,8 @@
 """Public doors into the workflow (DESIGN.md section 6): the web form and the inbound e-mail webhook.
 
-Nobody signs in here, so the answer names the item that was created and nothing else: a caller who
-types someone else's e-mail address learns nothing about that client.
+Nobody signs in here, so the answer is the same whoever writes: a random reference for the message,
+kept for an agent to match (`workflow.services.intake`). A caller who types someone else's e-mail
+address learns nothing about that client and writes nothing into its record.
 """
 
 import hmac
@@ -21,9 +22,8 @@ from rest_framework.views import APIView
 
 from common.api import ErrorSerializer, validated
 from crm.models import Channel
-from workflow.kinds import kind_of
-from workflow.models import ItemKind
-from workflow.services.intake import IntakeResult, intake_submit
+from workflow.models import Intake, ItemKind
+from workflow.services.intake import intake_submit
 
 SECRET_HEADER = "X-Intake-Secret"  # noqa: S105 - a header name, not a secret
 
@@ -84,10 +84,9 @@ class IntakeAnswerSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ItemKind.choices)
 
 
-def _answer(result: IntakeResult) -> Response:
-    return Response(
-        {"reference": result.item.reference, "kind": kind_of(result.item).routing}, status=status.HTTP_201_CREATED
-    )
+def _answer(intake: Intake) -> Response:
+    """The same answer whoever wrote: a random reference and what was asked for."""
+    return Response({"reference": intake.reference, "kind": intake.kind}, status=status.HTTP_201_CREATED)
 
 
 class IntakeNotConfigured(exceptions.APIException):
@@ -122,18 +121,18 @@ class WebFormIntakeView(PublicIntakeView):
         request=WebFormSerializer,
         responses={201: IntakeAnswerSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
         auth=[],
-        description="Finds the client by e-mail or phone (or files a new prospect), logs the message on its "
-        "timeline and routes the item by the routing rules. Give an e-mail address or a phone number.",
+        description="Keeps the message for an agent of the agency, who matches it to a client; the answer is the "
+        "same whether or not the e-mail or phone belongs to a client. Give an e-mail address or a phone number.",
     )
     def post(self, request: Request) -> Response:
         data = validated(WebFormSerializer, request)
-        result = intake_submit(
+        intake = intake_submit(
             channel=Channel.WEB, name=data.get("name", ""), email=data.get("email", ""),
             phone=data.get("phone", ""), company=data.get("company", ""), subject=data["subject"],
             message=data["message"], kind=data["kind"], category=data.get("category") or None,
             fields=data.get("fields"), agency_code=data.get("agency") or None,
         )  # fmt: skip
-        return _answer(result)
+        return _answer(intake)
 
 
 class InboundEmailIntakeView(PublicIntakeView):
@@ -160,16 +159,16 @@ class InboundEmailIntakeView(PublicIntakeView):
             503: ErrorSerializer,
         },
         auth=[],
-        description="Finds the client by the sender's address (or files a new prospect), logs the mail on its "
-        "timeline and routes the item. Answers 503 while no secret is configured.",
+        description="Keeps the mail for an agent, who matches it to a client (a bare address is enough); the "
+        "answer is the same whoever the sender is. Answers 503 while no secret is configured.",
     )
     def post(self, request: Request) -> Response:
         # Checked here rather than as a permission so that failed attempts count against the throttle.
         require_intake_secret(request)
         data = validated(InboundEmailSerializer, request)
-        result = intake_submit(
+        intake = intake_submit(
             channel=Channel.EMAIL, name=data.get("from_name", ""), email=data["from"],
             subject=data.get("subject", ""), message=data.get("text", ""), kind=data["kind"],
             category=data.get("category") or None, fields=data.get("fields"),
         )  # fmt: skip
-        return _answer(result)
+        return _answer(intake)

@@ -8,6 +8,7 @@ from workflow.api.bulk import ReassignmentsView
 from workflow.api.campaigns import CampaignViewSet, TargetViewSet
 from workflow.api.configuration import AgencyCalendarViewSet, CategoryViewSet, RoutingRuleViewSet
 from workflow.api.credits import CreditViewSet, DisputeViewSet
+from workflow.api.intakes import IntakeViewSet
 from workflow.api.leads import LeadViewSet
 from workflow.api.notifications import NotificationViewSet
 from workflow.api.potentials import PotentialImportViewSet, PotentialViewSet
@@ -35,6 +36,8 @@ router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("targets", TargetViewSet, basename="target")
 router.register("potentials/imports", PotentialImportViewSet, basename="potential-import")
 router.register("potentials", PotentialViewSet, basename="potential")
+# Public messages waiting for an agent (issue 7, finding 5).
+router.register("intakes", IntakeViewSet, basename="intake")
 # The trace's API lives with the workflow: redacting lead events needs the workflow's rules, and
 # the trace app imports nothing above itself.
 router.register("trace", TraceViewSet, basename="trace")

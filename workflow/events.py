@@ -169,3 +169,8 @@ POTENTIAL_EXPLORED = declare("workflow.potential.explored", _("Portfolio potenti
 POTENTIAL_REMINDED = declare("workflow.potential.reminded", _("Portfolio potential overdue: reminder sent"),
                              audience=HOLDERS, notice=POTENTIAL_OVERDUE)
 # fmt: on
+# Public intake (issue 7, finding 5): a message kept for an agent, on its agency's organisation chain;
+# matched, on the chain of the client the agent chose. Payloads hold ids and codes, never what was typed.
+INTAKE_RECEIVED = declare("workflow.intake.received", _("Message received from a public channel"))
+INTAKE_MATCHED = declare("workflow.intake.matched", _("Public message matched to the client"))
+INTAKE_DISMISSED = declare("workflow.intake.dismissed", _("Public message dismissed"))

@@ -491,6 +491,9 @@ from workflow.models_campaigns import (  # noqa: E402, F401
     TargetOutcome,
     TargetStatus,
 )
+
+# Public messages waiting for an agent (issue 7, finding 5).
+from workflow.models_intake import Intake, IntakeStatus  # noqa: E402, F401
 from workflow.models_sales import (  # noqa: E402, F401
     Credit,
     CreditRole,

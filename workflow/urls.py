@@ -5,6 +5,7 @@ from django.urls import path
 from workflow.views import (
     campaigns,
     credits,
+    intakes,
     items,
     leads,
     lists,
@@ -65,6 +66,10 @@ urlpatterns = [
     path("potentials/manage/", potentials.potentials_manage, name="potentials-manage"),
     path("potentials/<int:potential_id>/explore/", potentials.potential_explore_view, name="potential-explore"),
     path("potentials/imports/<int:import_id>/", potentials.potential_import, name="potential-import"),
+    # Public messages waiting for an agent (issue 7, finding 5).
+    path("intakes/", intakes.intake_list, name="intakes"),
+    path("intakes/<int:intake_id>/", intakes.intake_detail, name="intake-detail"),
+    path("intakes/<int:intake_id>/dismiss/", intakes.intake_dismiss_view, name="intake-dismiss"),
     path("settings/categories/", settings.category_list, name="settings-categories"),
     path("settings/categories/new/", settings.category_form, name="settings-category-create"),
     path("settings/categories/<int:category_id>/", settings.category_form, name="settings-category-edit"),

@@ -224,7 +224,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "common.schema.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -265,6 +265,7 @@ SPECTACULAR_SETTINGS = {
         "TargetOutcomeEnum": "workflow.models_campaigns.TargetOutcome",
         "PotentialOutcomeEnum": "workflow.models_campaigns.PotentialOutcome",
         "ImportStatusEnum": "workflow.models_campaigns.ImportStatus",
+        "IntakeStatusEnum": "workflow.models.IntakeStatus",
         "LeadStatusEnum": "workflow.models.LeadStatus",
         "RequestStatusEnum": "workflow.models.RequestStatus",
         "SegmentEnum": "crm.models.Segment",

@@ -54,3 +54,23 @@ def test_the_docs_page_renders_from_our_own_files_under_the_strict_policy(db):
     assert script.status_code == 200
     assert script.headers["Content-Type"].startswith("application/javascript")
     assert "SwaggerUIBundle" in script.content.decode()
+
+
+def test_a_path_no_pattern_matches_under_the_api_answers_a_json_404(org, api_as):
+    api = api_as(org.reception_a)
+
+    for path in ("/api/v1/clients/-3/", "/api/v1/service-requests/-1/transfer/", "/api/v1/nothing-here/"):
+        response = api.get(path)
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json" and "detail" in response.json()
+    assert "text/html" in api.get("/clients/-3/").headers["Content-Type"]  # pages keep the site's page
+
+
+def test_every_operation_documents_the_errors_drf_may_answer(org):
+    paths = APIClient().get("/api/schema/?format=json").json()["paths"]
+
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            assert {"400", "404", "429"} <= operation["responses"].keys(), (method, path)
+            if operation.get("security") != [{}] and path != "/api/v1/auth/token/" and "intake/" not in path:
+                assert {"401", "403"} <= operation["responses"].keys(), (method, path)

@@ -171,3 +171,32 @@ def test_an_unknown_or_ill_typed_field_is_a_400_naming_it_under_fields(org, wf, 
     right = {"line_number": "0320", "lines": "3", "since": "2026-01-15", "symptom": "slow"}
     created = reception.post(URL, _body(org, category="fault", fields=right), format="json")
     assert created.status_code == 201 and created.json()["fields"] == right
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00", "0001-01-01T00:30:00+02:00", "9999-12-31T23:59:59-05:00"])
+def test_finding_08_a_callback_at_the_edges_of_the_calendar_is_a_400_on_requests_and_leads(org, wf, api_as, moment):
+    for url, extra in ((URL, _body(org)), ("/api/v1/leads/", {"client": org.client_a.pk, "subject": "Fibre"})):
+        response = api_as(org.reception_a).post(url, {**extra, "callback_after": moment}, format="json")
+        assert response.status_code == 400, (url, response.content)
+        assert "callback_after" in response.json()
+
+
+def test_finding_08_a_membership_dated_at_the_edge_of_the_calendar_is_a_400(org, api_as):
+    body = {"user": org.outsider.pk, "team": org.sales_team_a.pk, "started_at": "0001-01-01T00:00"}
+
+    response = api_as(org.admin).post("/api/v1/memberships/", body, format="json")
+
+    assert response.status_code == 400, response.content
+    assert "started_at" in response.json()
+
+
+def test_finding_08_a_service_refusal_says_invalid_input_in_the_callers_language(org, wf, api_as):
+    # The category is refused by the service (not the serializer): its `detail` is translated too.
+    body = _body(org, category="no-such-category")
+
+    french = api_as(org.reception_a).post(URL, body, format="json", HTTP_ACCEPT_LANGUAGE="fr")
+    english = api_as(org.reception_a).post(URL, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert (french.status_code, english.status_code) == (400, 400)
+    assert french.json()["detail"] == "Saisie invalide."
+    assert english.json()["detail"] == "Invalid input."

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from crm.models import Client, Interaction
 from trace.models import TraceEvent
-from workflow.models import Lead, ServiceRequest
+from workflow.models import Intake, Lead, ServiceRequest
 
 WEB_FORM = "/api/v1/intake/web-form/"
 EMAIL = "/api/v1/intake/email/"
@@ -38,12 +38,25 @@ def inbound_mail(**overrides) -> dict:
             **overrides}  # fmt: skip
 
 
-def test_the_web_form_files_a_new_client_logs_the_message_and_routes_to_the_billing_queue(org, wf):
+def match(user, intake_id: int, client=None):
+    api = APIClient()
+    api.force_authenticate(user)
+    return api.post(f"/api/v1/intakes/{intake_id}/match/", {"client": client}, format="json")
+
+
+def test_the_web_form_keeps_the_message_and_a_match_files_a_new_client_routed_to_billing(org, wf):
     response = APIClient().post(WEB_FORM, web_form(), format="json")
 
     assert response.status_code == 201, response.content
+    intake = Intake.objects.get()
+    assert response.json() == {"reference": intake.reference, "kind": "service_request"}
+    assert not ServiceRequest.objects.exists() and Client.objects.count() == 3
+
+    matched = match(org.reception_a, intake.pk)
+
+    assert matched.status_code == 201, matched.content
     request = ServiceRequest.objects.get()
-    assert response.json() == {"reference": f"SR-{request.pk}", "kind": "service_request"}
+    assert matched.json()["item"] == request.reference
     client = request.client
     assert (client.name, client.agency, client.status) == ("Fleurs Moreau", org.agency_a, "prospect")
     assert client.contacts.get().email == "claire@fleurs-moreau.fr"
@@ -52,43 +65,42 @@ def test_the_web_form_files_a_new_client_logs_the_message_and_routes_to_the_bill
     interaction = Interaction.objects.get(client=client)
     assert (interaction.channel, interaction.direction, interaction.subject) == ("web", "inbound", "Invoice twice")
     assert interaction.notes == "I was billed twice in March."
-    payloads = str(list(TraceEvent.objects.filter(client_id=client.pk).values_list("payload", flat=True)))
+    payloads = str(list(TraceEvent.objects.values_list("payload", flat=True)))
     assert "Moreau" not in payloads and "claire@" not in payloads and "billed" not in payloads
 
 
-def test_a_second_message_from_the_same_address_finds_the_same_client(org, wf):
-    APIClient().post(WEB_FORM, web_form(), format="json")
-    response = APIClient().post(
-        WEB_FORM, web_form(email="Claire@Fleurs-Moreau.fr", phone="", kind="lead", category=""), format="json"
-    )
+def test_an_agent_matches_a_known_phone_to_the_existing_client_and_its_routing(org, wf):
+    APIClient().post(WEB_FORM, web_form(email="", phone="+33 3 20 12 34 56", agency="lille"), format="json")
+    intake = Intake.objects.get()
+    api = APIClient()
+    api.force_authenticate(org.reception_a)
 
-    assert response.status_code == 201, response.content
-    assert Client.objects.filter(name="Fleurs Moreau").count() == 1
-    assert Interaction.objects.filter(client__name="Fleurs Moreau").count() == 2
-    assert response.json()["kind"] == "lead"
+    suggestions = api.get(f"/api/v1/intakes/{intake.pk}/").json()["suggestions"]
+    response = match(org.reception_a, intake.pk, client=org.client_a.pk)
 
-
-def test_a_known_phone_number_finds_the_existing_client_and_its_routing(org, wf):
-    response = APIClient().post(WEB_FORM, web_form(email="", phone="+33 3 20 12 34 56", agency=""), format="json")
-
+    assert suggestions == [{"id": org.client_a.pk, "name": org.client_a.name}]
     assert response.status_code == 201, response.content
     assert ServiceRequest.objects.get().client == org.client_a
     assert Client.objects.count() == 3
 
 
-def test_without_an_agency_a_new_client_joins_the_first_agency_by_code(org, wf):
+def test_without_an_agency_the_message_waits_for_the_first_agency_by_code(org, wf):
     response = APIClient().post(WEB_FORM, web_form(agency=""), format="json")
 
     assert response.status_code == 201, response.content
-    assert ServiceRequest.objects.get().client.agency == org.agency_b  # "amiens" < "lille" < "marseille"
+    assert Intake.objects.get().agency == org.agency_b  # "amiens" < "lille" < "marseille"
 
 
-def test_an_inbound_mail_from_a_client_raises_a_lead_with_its_account_owner(org, wf):
+def test_an_inbound_mail_matched_to_a_client_raises_a_lead_with_its_account_owner(org, wf):
     response = APIClient().post(EMAIL, inbound_mail(**{"from": org.client_a.email.upper()}), format="json", **SECRET)
+    intake = Intake.objects.get()
+    intake.agency = org.agency_a
+    intake.save()
 
-    assert response.status_code == 201, response.content
+    matched = match(org.reception_a, intake.pk, client=org.client_a.pk)
+
+    assert response.status_code == 201 and matched.status_code == 201, matched.content
     lead = Lead.objects.get()
-    assert response.json() == {"reference": f"L-{lead.pk}", "kind": "lead"}
     assert (lead.client, lead.assignee, lead.origin_channel) == (org.client_a, org.sales_a, "email")
     assert Interaction.objects.get(client=org.client_a).channel == "email"
     assert Client.objects.count() == 3
@@ -99,7 +111,7 @@ def test_a_missing_category_field_is_named_and_nothing_is_created(org, wf):
 
     assert response.status_code == 400
     assert "invoice_number" in response.json()["fields"]
-    assert (Client.objects.count(), Interaction.objects.count(), ServiceRequest.objects.count()) == (3, 0, 0)
+    assert (Client.objects.count(), Intake.objects.count(), ServiceRequest.objects.count()) == (3, 0, 0)
 
 
 def test_a_request_without_a_category_is_refused_naming_it(org, wf):
@@ -124,7 +136,7 @@ def test_bad_input_is_a_400_naming_the_field(org, wf, url, body, field):
 
     assert response.status_code == 400
     assert field in response.json()
-    assert not Interaction.objects.exists()
+    assert not Intake.objects.exists()
 
 
 @pytest.mark.parametrize("headers", [{}, {"HTTP_X_INTAKE_SECRET": "guess"}])
@@ -132,7 +144,7 @@ def test_the_mail_webhook_refuses_a_wrong_or_missing_secret(org, wf, headers):
     response = APIClient().post(EMAIL, inbound_mail(), format="json", **headers)
 
     assert response.status_code == 403
-    assert not Lead.objects.exists()
+    assert not Intake.objects.exists()
 
 
 @override_settings(INTAKE_EMAIL_SECRET="")
@@ -140,7 +152,7 @@ def test_the_mail_webhook_is_off_until_a_secret_is_configured(org, wf):
     response = APIClient().post(EMAIL, inbound_mail(), format="json", **SECRET)
 
     assert response.status_code == 503
-    assert not Lead.objects.exists()
+    assert not Intake.objects.exists()
 
 
 def test_the_web_form_is_throttled(org, wf):
@@ -152,7 +164,7 @@ def test_the_web_form_is_throttled(org, wf):
         response = client.post(WEB_FORM, web_form(), format="json")
 
     assert response.status_code == 429
-    assert ServiceRequest.objects.count() == 2
+    assert Intake.objects.count() == 2
 
 
 def test_the_intake_endpoints_are_in_the_api_schema(org):

@@ -122,3 +122,24 @@ def test_finding_03_twenty_simultaneous_accepts_of_one_lead_one_wins_the_others_
     lead = Lead.objects.get(pk=lead.pk)
     assert lead.status == "accepted" and lead.assignee_id in {seller.pk for seller in sellers}
     assert TraceEvent.objects.filter(action="workflow.lead.accepted", object_id=str(lead.pk)).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_finding_05_twenty_agents_matching_one_public_message_open_one_item(org, wf):
+    from tests.factories import make_member
+    from workflow.models import Intake
+    from workflow.services.intake import intake_match, intake_submit
+
+    agents = [org.reception_a] + [make_member(team=org.reception_team_a) for _ in range(ACTORS - 1)]
+    intake = intake_submit(channel="web", name="Claire", email="claire@example.org", subject="Hi", kind="lead",
+                           agency_code=org.agency_a.code)  # fmt: skip
+
+    outcomes = at_once([
+        lambda agent=agent: intake_match(actor=agent, intake_id=intake.pk, client_id=org.client_a.pk)
+        for agent in agents
+    ])  # fmt: skip
+
+    assert sorted(outcomes) == ["Conflict"] * (ACTORS - 1) + ["ok"], outcomes
+    assert Lead.objects.filter(client=org.client_a).count() == 1
+    assert Intake.objects.get(pk=intake.pk).status == "matched"
+    assert TraceEvent.objects.filter(action="workflow.intake.matched").count() == 1

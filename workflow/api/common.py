@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from common.api import ErrorSerializer
+from common.api import DateTimeField, ErrorSerializer
 from crm.models import Channel
 from trace.models import TraceEvent
 from workflow.models import Comment
@@ -58,8 +58,8 @@ class ItemCreateSerializer(serializers.Serializer):
     client = serializers.IntegerField(source="client_id")
     subject = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
-    callback_after = serializers.DateTimeField(required=False, allow_null=True)
-    callback_before = serializers.DateTimeField(required=False, allow_null=True)
+    callback_after = DateTimeField(required=False, allow_null=True)
+    callback_before = DateTimeField(required=False, allow_null=True)
     origin_channel = serializers.ChoiceField(choices=Channel.choices, required=False)
 
 

@@ -213,7 +213,7 @@ class ServiceRequestViewSet(ItemViewSet):
         description="The teams the request may be transferred to: active, handling its category (or the "
         "`category` given) and covering the client's agency. For those who may transfer it (403 otherwise).",
     )
-    @action(detail=True, methods=["get"], url_path="transfer-targets")
+    @action(detail=True, methods=["get"], url_path="transfer-targets", pagination_class=None)
     def transfer_targets(self, request: Request, pk: int) -> Response:
         params = query(TransferTargetsQuerySerializer, request)
         teams = services.service_request_transfer_targets(user=request.user, request_id=pk,

@@ -167,7 +167,7 @@ class SaleViewSet(viewsets.GenericViewSet):
                         status=status.HTTP_201_CREATED)  # fmt: skip
 
     @extend_schema(responses={200: CreditSetSerializer(many=True), **READ_ERRORS})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def credits(self, request: Request, pk: int) -> Response:
         """Every version of who is credited for the sale, newest first; the ones that count have `counts`."""
         sale = sale_get_for_user(user=request.user, sale_id=pk)
