@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import Conflict
 from common.pages import domain_errors_as_http
@@ -65,12 +65,14 @@ def _dashboard_context(request: HttpRequest, *, mine: bool = False) -> dict:
     }  # fmt: skip
 
 
+@require_GET
 @login_required
 @domain_errors_as_http
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/dashboard.html", _dashboard_context(request))
 
 
+@require_GET
 @login_required
 @domain_errors_as_http
 def dashboard_panel(request: HttpRequest) -> HttpResponse:
@@ -78,17 +80,20 @@ def dashboard_panel(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/_dashboard.html", _dashboard_context(request))
 
 
+@require_GET
 @login_required
 @domain_errors_as_http
 def my_figures(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/dashboard.html", _dashboard_context(request, mine=True))
 
 
+@require_GET
 @login_required
 def definitions(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/definitions.html", {"indicators": INDICATORS})
 
 
+@require_GET
 @login_required
 def definition(request: HttpRequest, code: str) -> HttpResponse:
     indicator = BY_CODE.get(code)
@@ -97,6 +102,7 @@ def definition(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "reporting/definition.html", {"indicator": indicator})
 
 
+@require_GET
 @login_required
 @domain_errors_as_http
 def drill(request: HttpRequest, code: str) -> HttpResponse:
@@ -108,6 +114,7 @@ def drill(request: HttpRequest, code: str) -> HttpResponse:
                   {"unit": unit, "title": DRILLS[code], "leads": leads, "requests": requests, "code": code})  # fmt: skip
 
 
+@require_GET
 @login_required
 @domain_errors_as_http
 def alerts(request: HttpRequest) -> HttpResponse:
@@ -128,6 +135,7 @@ def alert_ack(request: HttpRequest, alert_id: int) -> HttpResponse:
     return redirect(back if back.startswith("/") and not back.startswith("//") else reverse("reporting:alerts"))
 
 
+@require_GET
 @login_required
 @domain_errors_as_http
 def export(request: HttpRequest, table: str) -> HttpResponse:
@@ -156,6 +164,7 @@ def refresh(request: HttpRequest) -> HttpResponse:
     return redirect("reporting:job", job_id=job.pk)
 
 
+@require_GET
 @login_required
 @domain_errors_as_http
 def job(request: HttpRequest, job_id: int) -> HttpResponse:

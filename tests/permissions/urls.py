@@ -11,7 +11,8 @@ PARAMETER_KIND = {
     "client_id": "client", "contact_id": "contact", "request_id": "request", "lead_id": "lead",
     "notification_id": "notification", "sale_id": "sale", "dispute_id": "dispute", "intake_id": "intake",
     "category_id": "category", "rule_id": "routing_rule", "agency_id": "agency", "membership_id": "membership",
-    "user_id": "user", "team_id": "team", "unit_id": "agency",
+    "user_id": "user", "team_id": "team", "unit_id": "agency", "campaign_id": "campaign", "target_id": "target",
+    "potential_id": "potential", "import_id": "potential_import", "alert_id": "alert", "job_id": "job",
 }  # fmt: skip
 # `pk` names the object of its collection.
 COLLECTION_KIND = {
@@ -19,9 +20,13 @@ COLLECTION_KIND = {
     "clients": "client", "contacts": "contact", "interactions": "interaction", "products": "product",
     "service-requests": "request", "leads": "lead", "categories": "category", "routing-rules": "routing_rule",
     "business-hours": "agency", "notifications": "notification", "sales": "sale", "disputes": "dispute",
-    "intakes": "intake",
+    "intakes": "intake", "campaigns": "campaign", "targets": "target", "potentials": "potential",
+    "imports": "potential_import", "objectives": "objective", "alerts": "alert", "jobs": "job",
 }  # fmt: skip
-FIXED = {"action": "claim", "unit": "agency", "uidb64": "MQ", "token": "set-password"}
+FIXED = {"action": "claim", "unit": "agency", "uidb64": "MQ", "token": "set-password", "code": "backlog",
+         "table": "figures"}  # fmt: skip
+# Objects seen by whoever made them: the caller's own, or someone else's.
+PERSONAL = {"notification", "potential_import", "job"}
 
 
 def project_patterns() -> list[str]:
@@ -66,7 +71,7 @@ def fill(route: str, ids: dict[str, dict[str, int]], place: str, *, own: str) ->
             return "start"
         kind = _kind(route, name)
         by_place = ids[kind]
-        if kind == "notification":
+        if kind in PERSONAL:
             mine = by_place.get(own, by_place["admin"])
             return str(mine if place == "own" else by_place["outsider" if own != "outsider" else "admin"])
         if kind == "contact" and place not in by_place:

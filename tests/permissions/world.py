@@ -7,17 +7,27 @@ and the workflow's `wf`.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.utils import timezone
 
 from accounts import rights
 from accounts.models import User
 from accounts.services import delegate_grant
 from crm.models import Contact
 from crm.services import interaction_log
+from reporting.alerts import _raise
+from reporting.models import Job, JobStatus
+from reporting.scopes import load_unit
+from reporting.services import alert_rule_create, objective_set
 from tests.factories import ProductFactory, UserFactory, make_member, make_team
 from workflow import services
 from workflow.models import Notification
+from workflow.models_campaigns import PotentialImport
+from workflow.services.campaigns import campaign_create, campaign_launch
 from workflow.services.disputes import dispute_open
 from workflow.services.intake import intake_submit
+from workflow.services.potentials import potential_create
 from workflow.services.sales import sale_record
 
 SAME_AGENCY, OTHER_AGENCY, OTHER_REGION = "same agency", "other agency", "other region"
@@ -98,7 +108,54 @@ def build_world(org, wf) -> World:
                                                item_kind="lead", item_id=world.ids["lead"][SAME_AGENCY],
                                                client_id=org.client_a.pk)  # fmt: skip
             world.ids.setdefault("notification", {})[role] = note.pk
+    _campaigns_and_reporting(world, org, fibre, billing_south)
     world.ids["category"] = {SAME_AGENCY: wf.billing.pk}
     world.ids["routing_rule"] = {SAME_AGENCY: wf.lead_to_owner.pk}
     world.ids["product"] = {SAME_AGENCY: fibre.pk}
     return world
+
+
+def _campaigns_and_reporting(world: World, org, product, billing_south) -> None:
+    """Campaigns (with their targets), potentials, objectives, alert rules and alerts at each place; an import
+    and a reporting job of each person (seen by whoever started it). Written by the admin, who acts nationally."""
+    admin, today = org.admin, timezone.localdate()
+    telemarketing_a = world.people["telemarketing"].memberships.get().team
+    callers = {SAME_AGENCY: telemarketing_a, OTHER_AGENCY: make_team(kind="telesales", agency=org.agency_b),
+               OTHER_REGION: make_team(kind="telesales", agency=org.agency_c)}  # fmt: skip
+    agencies = {SAME_AGENCY: org.agency_a, OTHER_AGENCY: org.agency_b, OTHER_REGION: org.agency_c}
+    clients = {SAME_AGENCY: org.client_a, OTHER_AGENCY: org.client_b, OTHER_REGION: org.client_c}
+    for place, agency in agencies.items():
+        put = lambda kind, pk, place=place: world.ids.setdefault(kind, {}).__setitem__(place, pk)  # noqa: E731
+        # Same agency and other agency: two campaigns of the north region; other region: the south's.
+        campaign = campaign_create(actor=admin, name=f"Campagne {agency.code}", product_id=product.pk,
+                                   starts_on=today, ends_on=today + timedelta(days=30), team_id=callers[place].pk,
+                                   criteria={"agency": agency.pk})  # fmt: skip
+        campaign = campaign_launch(actor=admin, campaign_id=campaign.pk)
+        put("campaign", campaign.pk)
+        put("target", campaign.targets.get(client=clients[place]).pk)
+        client = clients[place]
+        if client.account_owner_id is None:
+            client.account_owner = User.objects.get(username={OTHER_AGENCY: "sales_b", OTHER_REGION: "sales_c"}[place])
+            client.save(update_fields=["account_owner"])
+        put("potential", potential_create(actor=admin, client_id=client.pk, deadline=today + timedelta(days=10),
+                                          product_id=product.pk).pk)  # fmt: skip
+        scope = f"agency:{agency.pk}"
+        put("objective", objective_set(actor=admin, metric="sales_amount", period=f"{today:%Y-%m}", scope=scope,
+                                       value="1000").pk)  # fmt: skip
+        rule = alert_rule_create(actor=admin, name=f"Ventes {agency.code}", metric="sales_amount", scope=scope,
+                                 comparison="lt", threshold="500")  # fmt: skip
+        put("alert_rule", rule.pk)
+        # Raised as the evaluation would (no facts here: an indicator without figures raises nothing).
+        put("alert", _raise(rule, load_unit("agency", agency.pk), value=0, now=timezone.now()).pk)
+    for role, person in world.people.items():
+        if person is not None:
+            imported = PotentialImport.objects.create(created_by=person, filename="p.csv", content="client\n")
+            world.ids.setdefault("potential_import", {})[role] = imported.pk
+            job = Job.objects.create(
+                kind="export",
+                created_by=person,
+                status=JobStatus.DONE,
+                result="a,b\n1,2\n",
+                params={"table": "figures", "scope": "national", "period": f"{today:%Y-%m}"},
+            )
+            world.ids.setdefault("job", {})[role] = job.pk

@@ -48,6 +48,8 @@ def campaigns(request: HttpRequest) -> HttpResponse:
 @login_required
 @domain_errors_as_http
 def campaign_new(request: HttpRequest) -> HttpResponse:
+    if not marketing_scope(user=request.user).any:  # asked first, on a post too: 403, not the form's 400
+        raise PermissionDenied(_("Only marketing defines campaigns and potentials."))
     status = 200
     if request.method == "POST":
         form, status = CampaignForm(request.POST), 400
@@ -60,8 +62,6 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Campaign defined: check the number of targets, then launch it."))
                 return redirect("workflow:campaign-detail", campaign_id=campaign.pk)
     else:
-        if not marketing_scope(user=request.user).any:
-            raise PermissionDenied(_("Only marketing defines campaigns and potentials."))
         form = CampaignForm()
     return render(request, "workflow/campaigns/form.html", {"form": form}, status=status)
 
