@@ -2,9 +2,10 @@
 
 One line per (path, method, place of the object); the codes are for the roles below, in this order.
 Every role works at Lille; places are the object's: Lille ("same agency"), Amiens ("other agency",
-same region), Marseille ("other region"); "-" for a path without an object; a notification is the
-caller's "own" or "someone else's", and so are a potential import and a reporting job. The world is tests/permissions/world.py. Each write is sent with
-an empty JSON body and undone, so a 400 there means "let through to the input check".
+same region), Marseille ("other region"); "-" for a path without an object; a notification, a potential
+import and a reporting job are the caller's "own" or "someone else's". The world is
+tests/permissions/world.py. Each write is sent with an empty JSON body and undone, so a 400 there means
+"let through to the input check".
 
   200/201/202/204 allowed · 302 a page's redirect (to the login page when anonymous; after a POST)
   400 bad input · 401 anonymous on the API · 403 known but not allowed · 404 out of scope
