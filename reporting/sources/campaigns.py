@@ -42,8 +42,9 @@ def build(facts: DayFacts) -> None:
     targets = {object_id for _actor, _client, object_id, _payload in rows}
     # What the targets of the day had been through before it: called already, reached already.
     called_before, reached_before = set(), set()
-    earlier = TraceEvent.objects.filter(object_type=TARGET, object_id__in=targets, action=CALLED,
-                                        created_at__lt=facts.start)
+    earlier = TraceEvent.objects.filter(
+        object_type=TARGET, object_id__in=targets, action=CALLED, created_at__lt=facts.start
+    )
     for object_id, payload in earlier.order_by().values_list("object_id", "payload"):
         called_before.add(object_id)
         if payload.get("outcome") != TargetOutcome.NOT_REACHABLE:
