@@ -135,3 +135,15 @@ def test_campaign_facts_per_day_follow_the_calls(built_more, org):
     by_day = sorted((row.day.day, row.metric, int(row.value)) for row in rows)
     assert by_day == [(4, "campaign_called", 1), (5, "campaign_called", 1), (5, "campaign_leads", 1),
                       (5, "campaign_reached", 2), (5, "campaign_sales", 1), (6, "campaign_called", 1)]  # fmt: skip
+
+
+def test_explored_in_time_is_judged_on_the_local_day_as_the_facts_are():
+    # 00:30 in Paris on Wednesday is 23:30 UTC on Tuesday: a deadline on Tuesday was missed.
+    from datetime import UTC, datetime
+
+    from workflow.models_campaigns import Potential
+
+    potential = Potential(deadline=date(2027, 1, 5), explored_at=datetime(2027, 1, 5, 23, 30, tzinfo=UTC))
+    assert potential.explored_in_time is False
+    potential.explored_at = datetime(2027, 1, 5, 22, 30, tzinfo=UTC)  # 23:30 in Paris on Tuesday
+    assert potential.explored_in_time is True
