@@ -111,6 +111,8 @@ def _words_broken(page, selector: str) -> list[str]:
     ("sales_lille", "/work/credits/", "#credits"),
     ("sales_lille", "/work/disputes/?status=", "#disputes"),
     ("telemarketing", "/work/campaigns/", "main table"),
+    # The explore form's visually hidden labels (position: absolute) once widened the whole page.
+    ("sales_lille", "/work/potentials/", "#potentials"),
 ])  # fmt: skip
 def test_walk_at_390_px_a_table_kept_as_a_table_breaks_no_word_and_the_page_does_not_scroll(
     browser, live_url, username, path, table
