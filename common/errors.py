@@ -6,6 +6,8 @@ and by the views for the pages.
 
 from collections.abc import Mapping
 
+from django.utils.translation import gettext as _
+
 
 class DomainError(Exception):
     """Base for every error a service raises on purpose."""
@@ -20,7 +22,7 @@ class InvalidInput(DomainError):
     """Bad input (HTTP 400). `fields` maps each offending field to its messages."""
 
     def __init__(self, fields: Mapping[str, str | list | dict], message: str = "") -> None:
-        super().__init__(message or "Invalid input.")
+        super().__init__(message or _("Invalid input."))  # in the caller's language, as a serializer's
         # A nested dict names sub-fields, e.g. {"fields": {"invoice_number": [...]}}.
         self.fields = {key: value if isinstance(value, list | dict) else [str(value)] for key, value in fields.items()}
 
