@@ -33,7 +33,7 @@ from accounts.forms import (
 )
 from accounts.models import Agency, Region, Team, User
 from common.errors import Conflict, InvalidInput, NotFound
-from common.pages import domain_errors_as_http, form_add_invalid_input
+from common.pages import domain_errors_as_http, form_add_invalid_input, id_from_text
 
 USERS_PER_PAGE = 50
 
@@ -161,9 +161,8 @@ def _successors_from(request: HttpRequest) -> dict[str, User | None]:
         if not value:
             chosen[key] = None
             continue
-        person = (
-            User.objects.filter(pk=int(value), is_active=True).first() if value.isdigit() and len(value) < 12 else None
-        )
+        pk = id_from_text(value, max_digits=11)
+        person = User.objects.filter(pk=pk, is_active=True).first() if pk is not None else None
         if person is None:
             raise InvalidInput({"handover": {key: [_("Choose an active person.")]}})
         chosen[key] = person

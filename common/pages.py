@@ -22,6 +22,16 @@ View = Callable[..., HttpResponse]
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
+def id_from_text(value: str | None, *, max_digits: int = 15) -> int | None:
+    """An id typed in a query or a form: ASCII digits, few enough for any id column; else None.
+
+    `str.isdigit` alone accepts "²", which `int` refuses (a 500 the walk found).
+    """
+    if value and value.isascii() and value.isdigit() and len(value) <= max_digits:
+        return int(value)
+    return None
+
+
 def domain_errors_as_http(view: View) -> View:
     """Answer the service errors a view did not handle itself with the matching HTTP error page."""
 

@@ -43,6 +43,18 @@ def _regional_team(demo: Demo, kind: str, agency_code: str) -> int | None:
     return team.pk if team else None
 
 
+def _callers(demo: Demo) -> list[tuple[int, int, list[int]]]:
+    """(agent, team, agencies they call into) for telemarketing (national) and telesales (their region)."""
+    found = []
+    for (kind, _unit), team in demo.teams.items():
+        if kind not in (TeamKind.TELEMARKETING, TeamKind.TELESALES):
+            continue
+        agencies = [a.pk for a in demo.agencies.values() if team.region_id in (None, a.region_id)]
+        for person in team.memberships.filter(ended_at__isnull=True).values_list("user_id", flat=True):
+            found.append((person, team.pk, agencies))
+    return found
+
+
 def seed_facts(demo: Demo, *, days: int = DAYS, until: date | None = None, scale: int = 1) -> int:
     """Generate the facts of the `days` days before today, stopping before `until` (×`scale` activity).
 
@@ -54,6 +66,7 @@ def seed_facts(demo: Demo, *, days: int = DAYS, until: date | None = None, scale
     region_of = {agency.pk: agency.region_id for agency in demo.agencies.values()}
     sellers = _people(demo, TeamKind.SALES)
     front = _people(demo, TeamKind.RECEPTION)
+    callers = _callers(demo)
     cells: dict[tuple, Decimal] = {}
 
     weekend = False
@@ -88,11 +101,30 @@ def seed_facts(demo: Demo, *, days: int = DAYS, until: date | None = None, scale
                 add(day, frt_metric("lead", upper), 1, agency=agency, person=person, team=team)
             add(day, "backlog_leads", rng.randint(1, 6), agency=agency, person=person, team=team)
             add(day, "leads_untouched", int(rng.random() < 0.2), agency=agency, person=person, team=team)
+            # Portfolio potentials: given now and then, mostly explored by their deadline.
+            add(day, "potentials_received", int(rng.random() < 0.3 * scale), agency=agency, person=person, team=team)
+            due = int(rng.random() < 0.3 * scale)
+            add(day, "potentials_due", due, agency=agency, person=person, team=team)
+            add(day, "potentials_explored_in_time", int(due and rng.random() < 0.75), agency=agency, person=person,
+                team=team)  # fmt: skip
+            add(day, "potentials_explored_late", int(rng.random() < 0.05), agency=agency, person=person, team=team)
+            add(day, "potentials_overdue", int(rng.random() < 0.15), agency=agency, person=person, team=team)
         for person, team, agency in front:
             sent = rng.randint(0, 4 * scale)
             add(day, "leads_sent", sent, agency=agency, person=person, team=team)
             add(day, "leads_not_a_lead", int(rng.random() < 0.15 * min(sent, 1)), agency=agency, person=person,
                 team=team)  # fmt: skip
+        for person, team, agencies in callers:
+            # Campaign calls: targets called, about half reached, a few leads and sales.
+            agency = rng.choice(agencies)
+            called = int(rng.randint(4, 12 * scale) * trend)
+            reached = sum(rng.random() < 0.55 for _call in range(called))
+            add(day, "campaign_called", called, agency=agency, person=person, team=team)
+            add(day, "campaign_reached", reached, agency=agency, person=person, team=team)
+            add(day, "campaign_leads", sum(rng.random() < 0.12 for _r in range(reached)), agency=agency,
+                person=person, team=team)  # fmt: skip
+            add(day, "campaign_sales", sum(rng.random() < 0.08 for _r in range(reached)), agency=agency,
+                person=person, team=team)  # fmt: skip
         for code, agency in demo.agencies.items():
             for kind in (TeamKind.BILLING, TeamKind.AFTER_SALES):
                 team = _regional_team(demo, kind, code)

@@ -5,8 +5,8 @@ Facts of two kinds are combined: flows (counts, amounts) add up over the days of
 (backlog, past target, untouched leads, client records) are read on the period's last day that has
 been built (today for the current period). A median cannot be added up, so first-response times are
 stored as a histogram of counts per bucket (`sources.workflow.FRT_BUCKETS`) and the median is the upper
-bound of the bucket holding the middle answer. Indicators whose source does not exist yet (portfolio
-potentials, campaigns) are listed with `has_source` False and never show a number.
+bound of the bucket holding the middle answer. An indicator whose source is not registered is listed
+with `has_source` False and never shows a number.
 """
 
 from collections.abc import Callable, Mapping
@@ -21,7 +21,7 @@ from reporting.sources.workflow import FRT_BUCKETS, OLD_BACKLOG_DAYS, UNTOUCHED_
 
 STOCK_METRICS = frozenset({
     "backlog_requests", "backlog_leads", "backlog_age_days", "backlog_old", "requests_past_sla",
-    "leads_untouched", "clients_total", "clients_complete",
+    "leads_untouched", "clients_total", "clients_complete", "potentials_overdue",
 })  # fmt: skip
 
 COUNT, PERCENT, MINUTES, DAYS, AMOUNT = "count", "percent", "minutes", "days", "amount"
@@ -102,10 +102,6 @@ def _median(kind: str) -> Callable[[Mapping[str, Decimal]], Decimal | None]:
         return None
 
     return compute
-
-
-def _none(_values: Mapping[str, Decimal]) -> None:
-    return None
 
 
 # The words below say 3 and 5 days: they follow OLD_BACKLOG_DAYS and UNTOUCHED_BUSINESS_DAYS.
@@ -206,15 +202,31 @@ INDICATORS: tuple[Indicator, ...] = (
               _("Sum of the credits of the period's sales that count (after disputes and cancellations)."),
               _("Each person's share of each sale, as in their credit statement."), sources=("sales",),
               additive=True),
-    Indicator("potentials_explored", _("Potentials explored before deadline"), PERCENT, (), _none,
-              _("Potentials explored by their deadline ÷ potentials due × 100."),
-              _("Portfolio potentials handed to salespeople by marketing."), sources=("potentials",)),
-    Indicator("campaign_reach", _("Campaign reach"), PERCENT, (), _none,
-              _("Targets reached ÷ targets × 100."), _("Campaign targets called by telemarketing."),
-              sources=("campaigns",)),
-    Indicator("campaign_conversion", _("Campaign conversion"), PERCENT, (), _none,
-              _("Targets that bought ÷ targets reached × 100."), _("Campaign targets turned into sales."),
-              sources=("campaigns",)),
+    Indicator("potentials_explored", _("Potentials explored before deadline"), PERCENT,
+              ("potentials_explored_in_time", "potentials_due"),
+              _rate(("potentials_explored_in_time",), ("potentials_due",)),
+              _("Potentials explored by their deadline ÷ potentials whose deadline fell in the period × 100."),
+              _("Portfolio potentials handed by marketing to each account's salesperson. A potential counts on "
+                "its deadline's day, as explored in time when the salesperson explored it by the end of that "
+                "day; for the salesperson it was given to, in the client's agency."), sources=("potentials",)),
+    Indicator("potentials_overdue", _("Potentials overdue"), COUNT, ("potentials_overdue",),
+              _sum("potentials_overdue"),
+              _("Potentials past their deadline and not explored, on the last day of the period."),
+              _("A snapshot at the end of the day, for the salesperson each potential was given to."),
+              sources=("potentials",), higher_is_better=False),
+    Indicator("campaign_reach", _("Campaign reach"), PERCENT, ("campaign_reached", "campaign_called"),
+              _rate(("campaign_reached",), ("campaign_called",)),
+              _("Targets reached ÷ targets called × 100, over the targets first called or first reached in "
+                "the period."),
+              _("Campaign targets called by telemarketing and telesales. A target counts as called on the day "
+                "of its first call and as reached on the day of its first answered call (any outcome but "
+                "\"not reachable\"), for the agent who made that call."), sources=("campaigns",)),
+    Indicator("campaign_conversion", _("Campaign conversion"), PERCENT,
+              ("campaign_leads", "campaign_sales", "campaign_reached"),
+              _rate(("campaign_leads", "campaign_sales"), ("campaign_reached",)),
+              _("(Leads raised + sales made on campaign calls) ÷ targets reached × 100."),
+              _("Counted on the day of the call that raised the lead or made the sale, for the agent who made "
+                "it."), sources=("campaigns",)),
 )
 # fmt: on
 

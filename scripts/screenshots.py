@@ -24,6 +24,9 @@ ROLES = {
     "sales": "sales_lille",
     "back-office": "billing_hdf",
     "manager": "manager_lille",
+    "telemarketing": "telemarketing",
+    "telesales": "telesales_hdf",
+    "marketing": "marketing",
     "admin": "admin",
 }
 WIDTHS = {1440: 900, 390: 844}

@@ -14,6 +14,7 @@ Loaded by `workflow.models` (its last lines), like the sales models; names other
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, Team
@@ -209,7 +210,8 @@ class Potential(models.Model):
     def explored_in_time(self) -> bool | None:
         if self.explored_at is None:
             return None
-        return self.explored_at.date() <= self.deadline
+        # The day it was explored in the organisation's time zone (the stored moment is UTC).
+        return timezone.localtime(self.explored_at).date() <= self.deadline
 
 
 class ImportStatus(models.TextChoices):

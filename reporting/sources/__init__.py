@@ -3,8 +3,8 @@
 A source declares the metrics it writes, how it builds one day (`build(day)`, adding to a `DayFacts`)
 and which days a change since a moment touches (`touched_days(since, until)`), so that the
 incremental refresh rebuilds exactly those days. Sources register themselves (`base.register`) when
-their module is imported (`reporting.sources.workflow`, `.sales`, `.clients`); a later app (portfolio
-potentials, campaigns) adds its own source the same way, and its indicators start showing figures.
+their module is imported (`reporting.sources.workflow`, `.sales`, `.clients`, `.potentials`, `.campaigns`); a later source is
+added the same way, and the indicators naming its code start showing figures.
 
 Trace-based sources read events through the catalogue's constants (`workflow.events`), never by
 spelling action names.
@@ -27,4 +27,4 @@ def is_registered(code: str) -> bool:
 
 def _load() -> None:
     # The built-in sources; importing them registers them.
-    from reporting.sources import clients, sales, workflow  # noqa: F401
+    from reporting.sources import campaigns, clients, potentials, sales, workflow  # noqa: F401

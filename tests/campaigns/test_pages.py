@@ -1,5 +1,6 @@
 """Campaign and potential pages: who lands where, who sees what (404 out of scope), and the forms."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -94,3 +95,14 @@ def test_pages_speak_french(page_as, sales, running):
     page = page_as(sales.telemarketing)
     response = page.get(reverse("workflow:call-lists"), headers={"Accept-Language": "fr"})
     assert "Mes listes d'appels" in response.content.decode() and "Appel suivant" in response.content.decode()
+
+
+def test_walk_in_french_the_progress_figures_and_the_agency_filter_read_right(page_as, camp, sales, running):
+    """Walk: "Joints: 7" lacked French's space before the colon, and the agency filter said "Tous" (masculine)."""
+    for user in (camp.marketing, sales.telemarketing):
+        user.language = "fr"
+        user.save(update_fields=["language"])
+    detail = page_as(sales.telemarketing).get(reverse("workflow:campaign-detail", args=[running.pk])).content.decode()
+    assert "Joints : <strong>" in detail and "Transformés : <strong>" in detail
+    form = page_as(camp.marketing).get(reverse("workflow:campaign-create")).content.decode()
+    assert re.search(r'id="id_agency">\s*<option value="" selected>Toutes</option>', form)

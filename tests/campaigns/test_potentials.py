@@ -174,3 +174,27 @@ def test_refused_rows_are_explained_in_the_importers_language(camp, org, django_
     assert PotentialImport.objects.get(pk=job.pk).errors == [
         {"line": 2, "reason": "échéance : Saisissez une date (AAAA-MM-JJ)."}
     ]
+
+
+def test_walk_an_import_with_a_field_past_the_csv_limit_is_a_400_on_file(camp, api_as):
+    """Walk: one 200,000-character field made the csv module raise while counting rows (500)."""
+    content = "client;deadline\n" + "x" * 200_000 + "\n"
+    response = api_as(camp.marketing).post("/api/v1/potentials/imports/", {"content": content}, format="json",
+                                           HTTP_ACCEPT_LANGUAGE="fr")  # fmt: skip
+    assert response.status_code == 400
+    # The walk also saw a service's 400 say "Invalid input." in English next to its French field message.
+    assert response.json() == {"detail": "Saisie invalide.", "file": ["Le fichier n'est pas un fichier CSV."]}
+    assert not PotentialImport.objects.exists()
+
+
+def test_walk_an_import_row_naming_a_client_in_superscript_digits_is_refused_not_crashed(
+    camp, org, django_capture_on_commit_callbacks
+):
+    """Walk: "²" passes `str.isdigit` but not `int`; the task crashed and the import stayed failed."""
+    deadline = timezone.localdate() + timedelta(days=10)
+    content = f"client,deadline\n²,{deadline}\n{org.client_a.pk},{deadline}\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        job = potential_import_start(actor=camp.marketing_north, filename="p.csv", content=content)
+    job = PotentialImport.objects.get(pk=job.pk)
+    assert (job.status, job.processed_rows, job.created_count) == (ImportStatus.DONE, 2, 1)
+    assert job.errors[0]["line"] == 2 and job.errors[0]["reason"].startswith("client:")

@@ -53,3 +53,25 @@ def test_a_salesperson_reads_their_figures_and_a_definition(login, live_url):
     # Someone else's figures answer as if they did not exist.
     response = sales.goto(f"{live_url}/reporting/?scope=national")
     assert response.status == 404
+
+
+def test_managers_land_on_the_overview_with_the_dashboard_panel_on_top(login):
+    # The agency manager and the regional manager land on the overview; the panel loads there by htmx.
+    for username, unit, below in (
+        ("manager_lille", "Lille", "Commerciaux"),
+        ("manager_hdf", "Hauts-de-France", "Lille"),
+    ):
+        manager = login(username)
+        expect(manager).to_have_url(re.compile(r"/work/overview/"))
+        panel = manager.locator("#dashboard-panel")
+        expect(panel.locator("#dashboard-title")).to_have_text(unit)
+        expect(panel.locator("[data-figure=leads_received]")).not_to_have_text("—")
+        expect(panel.locator("img[data-chart=trend]")).to_have_count(2)
+        assert panel.locator("img[data-chart=trend]").first.evaluate("img => img.naturalWidth") > 0
+        expect(panel.locator("table[data-table=comparison]")).to_contain_text(below)
+        # Potentials and campaign calls have their figures too, and the htmx error box stays hidden.
+        figures = panel.locator("table[data-table=figures]")
+        expect(figures).to_contain_text("Campaign reach")
+        expect(figures).not_to_contain_text("No data source yet")
+        expect(manager.locator("#htmx-error")).to_be_hidden()
+        expect(manager.locator("h1", has_text="Overview of your scope")).to_be_visible()

@@ -190,3 +190,11 @@ def test_a_person_switched_off_is_signed_out_of_their_open_session(client, org):
     user_deactivate(actor=org.admin, user_id=org.reception_a.pk)
     response = client.get(reverse("crm:client_detail", args=[org.client_a.pk]))
     assert response.status_code == 302 and reverse("accounts:login") in response.url
+
+
+def test_walk_a_successor_written_in_superscript_digits_is_a_400_not_a_500(page_as, org):
+    """Walk: `handover_accounts=²` passed `str.isdigit` and `int` refused it (500)."""
+    url = reverse("accounts:user_deactivate", args=[org.sales_a.pk])
+    refused = page_as(org.admin).post(url, {"handover_accounts": "²", "confirm": "1"})
+    assert refused.status_code == 400 and "Choose an active person." in refused.content.decode()
+    assert User.objects.get(pk=org.sales_a.pk).is_active

@@ -198,3 +198,12 @@ def test_the_notifications_page_costs_the_same_queries_for_few_or_many_of_both_k
     many = {user.username: cost(user) for user in (org.reception_a, org.billing_north, org.sales_a)}
     assert Notification.objects.filter(recipient=org.reception_a).count() == 6
     assert many == few
+
+
+def test_walk_mark_all_read_up_to_a_superscript_number_is_no_500(page_as, org, wf):
+    """Walk: `up_to=²` passed `str.isdigit` and `int` refused it (500); now it marks all, like no `up_to`."""
+    lead = lead_create(sender=org.reception_a, client_id=org.client_a.pk, subject="Fibre")
+    _notify(org.sales_a, lead, verb="reassigned", actor=org.manager_a)
+    response = page_as(org.sales_a).post(reverse("workflow:notification-read-all"), {"up_to": "²"})
+    assert response.status_code == 302
+    assert not Notification.objects.filter(recipient=org.sales_a, read_at__isnull=True).exists()

@@ -26,3 +26,6 @@ def test_the_demo_has_a_year_of_facts_objectives_to_people_and_alerts():
     for agency in Objective.objects.filter(period=quarter, scope_kind="agency", metric="leads_received"):
         assert sum(p.value for p in agency.children.all()) == agency.value
     assert sorted(Alert.objects.values_list("status", flat=True)) == ["acknowledged", "open", "resolved"]
+    # Potentials and campaign calls are in the demo's facts, so their indicators show on the dashboard.
+    metrics = set(DailyFact.objects.values_list("metric", flat=True).distinct())
+    assert {"potentials_due", "potentials_explored_in_time", "campaign_called", "campaign_reached"} <= metrics

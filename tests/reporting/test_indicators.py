@@ -2,7 +2,7 @@
 
 The figures are for January 2027 read on Wednesday 6 January at 20:00: flows add up the three days,
 stocks are those of Wednesday's end. Anything not named below is 0 (counts, amounts) or nothing (rates,
-medians, ages without anything to measure; indicators without a source yet).
+medians, ages without anything to measure).
 """
 
 from decimal import Decimal
@@ -113,8 +113,10 @@ def test_a_day_and_a_week_count_only_their_days(built, org):
     assert week == NATIONAL
 
 
-def test_indicators_without_a_source_show_no_number(built):
+def test_rates_with_nothing_to_measure_show_no_number(built):
+    # This history has no potentials and no campaign calls (see test_potentials_campaigns.py for them).
     with time_machine.travel(at(6, 20), tick=False):
         found = figures(unit=load_unit("national", 0), period=parse_period("2027-01"))
     for code in ("potentials_explored", "campaign_reach", "campaign_conversion"):
         assert found[code] is None
+    assert found["potentials_overdue"] == 0

@@ -18,7 +18,8 @@ def test_the_manager_dashboard_shows_figures_charts_tables_and_the_units_below(o
     assert 'data-figure="leads_received">3<' in html
     assert html.count('data-chart="trend"') == 2 and 'data-chart="comparison"' in html
     assert "Commerciaux Lille" in html and "data:image/svg+xml" in html
-    assert "No data source yet" in html or "Aucune source" in html
+    # Every indicator has its source now (potentials and campaigns included): no "no data source" left.
+    assert "No data source yet" not in html and "Potentials overdue" in html and "Campaign reach" in html
 
 
 def test_a_unit_above_is_not_found_and_my_figures_are_mine(org, built, page_as):
@@ -35,7 +36,7 @@ def test_the_panel_fragment_and_the_csv_exports(org, built, page_as):
     csv = _get(client, f"/reporting/export/units.csv?scope=agency:{org.agency_a.pk}&period=2027-01")
     assert csv["Content-Type"].startswith("text/csv") and "Commerciaux Lille" in csv.content.decode()
     figures = _get(client, f"/reporting/export/figures.csv?scope=agency:{org.agency_a.pk}&period=2027-01")
-    assert len(figures.content.decode().strip().splitlines()) == 1 + 24
+    assert len(figures.content.decode().strip().splitlines()) == 1 + 25
 
 
 def test_definitions_in_both_languages_and_the_drill_down(org, built, page_as):

@@ -10,15 +10,20 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from common.errors import DomainError
 from reporting.build import rebuild_all, rebuild_day, refresh_incremental
 from reporting.models import DailyFact
-from tests.factories import ClientFactory, ProductFactory
+from tests.factories import ClientFactory, ProductFactory, make_member, make_team
 from tests.reporting.conftest import at
 from workflow import services as wf_services
 from workflow.models import Lead, ServiceRequest
+from workflow.models_campaigns import CampaignTarget, Potential
 from workflow.services import leads as lead_services
+from workflow.services.calls import target_record_outcome
+from workflow.services.campaigns import campaign_create, campaign_launch
+from workflow.services.potentials import potential_create, potential_explore
 
 
 def snapshot() -> list[tuple]:
@@ -37,13 +42,52 @@ def test_rebuilding_a_day_twice_gives_the_same_facts(history):
     assert first and snapshot() == first
 
 
-def _random_step(rng: random.Random, org, clients, product) -> None:
+def _campaign_step(rng: random.Random, org, clients, extra) -> None:
+    """Marketing gives a potential, its salesperson explores one, or the agent records a campaign call."""
+    choice = rng.randrange(3)
+    if choice == 0:
+        potential_create(actor=extra["marketing"], client_id=rng.choice(clients).pk,
+                         deadline=timezone.localdate() + timedelta(days=rng.randint(0, 3)))  # fmt: skip
+    elif choice == 1:
+        found = list(Potential.objects.filter(explored_at__isnull=True).values_list("pk", "salesperson_id"))
+        if found:
+            pk, person = rng.choice(found)
+            user = org.sales_a if person == org.sales_a.pk else org.sales_a2
+            potential_explore(actor=user, potential_id=pk, outcome="no_potential")
+    else:
+        targets = list(CampaignTarget.objects.filter(is_active=True).values_list("pk", flat=True))
+        if targets:
+            outcome = rng.choice(["not_reachable", "not_reachable", "not_interested", "callback", "lead", "sale"])
+            more = {"amount": "200"} if outcome == "sale" else {}
+            if outcome == "callback":
+                more = {"callback_after": timezone.now() + timedelta(hours=2)}
+            target_record_outcome(actor=extra["agent"], target_id=rng.choice(targets), outcome=outcome, **more)
+
+
+def _campaign_setup(org) -> dict:
+    """National marketing, a telemarketing agent, a running campaign over the north's clients, a potential."""
+    marketing = make_member(team=make_team(kind="marketing", name="Marketing national"))
+    telemarketing = make_team(kind="telemarketing", name="Télémarketing national")
+    agent = make_member(team=telemarketing)
+    box = ProductFactory(code="box", name="Box", family="internet", direct_sale_channels=["outbound_call"])
+    today = timezone.localdate()
+    campaign = campaign_create(actor=marketing, name="Box", product_id=box.pk, starts_on=today,
+                               ends_on=today + timedelta(days=60), team_id=telemarketing.pk,
+                               criteria={"region": org.north.pk})  # fmt: skip
+    campaign_launch(actor=marketing, campaign_id=campaign.pk)
+    potential_create(actor=marketing, client_id=org.client_a.pk, deadline=today + timedelta(days=1))
+    return {"marketing": marketing, "agent": agent}
+
+
+def _random_step(rng: random.Random, org, clients, product, extra) -> None:
     """One random action of someone of the organisation; refused ones (409, 400) are part of life."""
     leads = list(Lead.objects.values_list("pk", "status", "assignee_id"))
     requests = list(ServiceRequest.objects.values_list("pk", "status", "team_id"))
-    choice = rng.randrange(9)
+    choice = rng.randrange(13)
     try:
-        if choice == 0 or not leads:
+        if choice >= 9:
+            _campaign_step(rng, org, clients, extra)
+        elif choice == 0 or not leads:
             lead_services.lead_create(sender=rng.choice([org.reception_a, org.sales_a2]),
                                       client_id=rng.choice(clients).pk, subject="Lead")  # fmt: skip
         elif choice == 1 or not requests:
@@ -95,10 +139,12 @@ def test_incremental_refresh_equals_a_full_rebuild(org, wf, seed):
     clients = [org.client_a, ClientFactory(name="Fleuriste Roux", agency=org.agency_a, account_owner=org.sales_a2)]
     product = ProductFactory(code="mobile", name="Mobile", family="mobile", direct_sale_channels=["visit"])
     moment = at(4, 9)
+    with time_machine.travel(moment, tick=False):
+        extra = _campaign_setup(org)
     for _step in range(rng.randint(15, 35)):
         moment += timedelta(minutes=rng.choice([7, 45, 180, 600, 1440]))
         with time_machine.travel(moment, tick=False):
-            _random_step(rng, org, clients, product)
+            _random_step(rng, org, clients, product, extra)
             if rng.random() < 0.3:
                 refresh_incremental()
     moment += timedelta(hours=1)
@@ -110,6 +156,9 @@ def test_incremental_refresh_equals_a_full_rebuild(org, wf, seed):
         full = snapshot()
     assert incremental == full
     assert any(row[1] == "leads_received" for row in full)
+    # The histories include potentials and campaign calls, whose facts are compared too.
+    metrics = {row[1] for row in full}
+    assert {"potentials_received", "campaign_called"} <= metrics, sorted(metrics)
 
 
 def test_the_refresh_command_builds_the_facts(history):

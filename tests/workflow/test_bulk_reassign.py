@@ -103,3 +103,14 @@ def test_the_api_answers_one_outcome_per_item(api_as, org, wf, colleague):
     refused = api_as(org.reception_a).post("/api/v1/reassignments/", {"assignee": colleague.pk,
                                            "requests": [mine.pk]}, format="json")  # fmt: skip
     assert refused.status_code == 404
+
+
+def test_walk_giving_a_request_again_to_its_holder_is_a_409_and_traces_once(org, wf, colleague):
+    """Walk: 20 identical bulk calls each answered 200 and each traced an assignment that changed nothing."""
+    request = _billing(org, org.client_a, 1)
+    outcomes = [items_reassign(actor=org.manager_a, assignee_id=colleague.pk, request_ids=[request.pk])[0]
+                for _ in range(3)]  # fmt: skip
+    assert [o.status for o in outcomes] == [200, 409, 409]
+    assert "already with this person" in outcomes[1].message
+    assigned = TraceEvent.objects.filter(action=events.REQUEST_ASSIGNED.action, object_id=str(request.pk))
+    assert assigned.count() == 1

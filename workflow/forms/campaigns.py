@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Agency, Region, Team, TeamKind
 from common.pages import DateTimeLocalField
@@ -34,7 +35,7 @@ class CampaignForm(WorkflowForm):
     region = forms.ModelChoiceField(label=_("Region"), required=False, queryset=Region.objects.all(),
                                     empty_label=_("Any in my scope"))  # fmt: skip
     agency = forms.ModelChoiceField(label=_("Agency"), required=False, queryset=Agency.objects.all(),
-                                    empty_label=_("Any"))  # fmt: skip
+                                    empty_label=pgettext_lazy("agency", "Any"))  # fmt: skip
     holds_product = _products(_("Holds the product"), required=False)
     lacks_product = _products(_("Does not hold the product"), required=False)
     no_contact_days = forms.IntegerField(label=_("No contact for (days)"), required=False, min_value=1,

@@ -78,6 +78,11 @@ def _owner_error(client: Client) -> str:
     return ""
 
 
+def _is_id(text: str) -> bool:
+    """ASCII digits only: `str.isdigit` is true of "²", which `int` refuses (the task crashed on it)."""
+    return text.isascii() and text.isdigit() and int(text) < 2**63
+
+
 @transaction.atomic
 def potential_create(
     *, actor: User, client_id: Any, deadline: Any, product_id: Any = None, amount: Any = None, note: str = ""
@@ -95,7 +100,7 @@ def potential_create(
         errors["deadline"] = _deadline_error(deadline)
     product = None
     if product_id not in (None, ""):
-        product = Product.objects.filter(pk=product_id, is_active=True).first() if str(product_id).isdigit() else None
+        product = Product.objects.filter(pk=product_id, is_active=True).first() if _is_id(str(product_id)) else None
         if product is None:
             errors["product"] = _("Choose a product on sale.")
     value, problem = _amount_error(amount)
@@ -145,7 +150,11 @@ def potential_import_start(*, actor: User, filename: str, content: bytes | str) 
     if missing:
         raise InvalidInput({"file": _("The first line must name the columns; missing: %(columns)s.")
                             % {"columns": ", ".join(missing)}})  # fmt: skip
-    total = sum(1 for _row in reader)
+    try:
+        total = sum(1 for _row in reader)
+    except csv.Error:
+        # A field past the csv module's limit (131,072 characters), or a line it cannot split.
+        raise InvalidInput({"file": _("The file is not a CSV file.")}) from None
     if total == 0:
         raise InvalidInput({"file": _("The file has no row under its header.")})
     if total > MAX_IMPORT_ROWS:
@@ -168,8 +177,7 @@ class _Batch:
 
     def __init__(self, rows: list[tuple[int, dict]], *, agencies: set[int] | None, products: dict[str, Product]):
         self.rows, self.agencies, self.products = rows, agencies, products
-        ids = {int(row["client"]) for _line, row in rows if (row.get("client") or "").strip().isdigit()}
-        ids = {client_id for client_id in ids if client_id < 2**63}
+        ids = {int(text) for text in ((row.get("client") or "").strip() for _line, row in rows) if _is_id(text)}
         self.clients = {
             pk: (agency_id, owner_id, owner_active)
             for pk, agency_id, owner_id, owner_active in Client.objects.filter(pk__in=ids).values_list(
@@ -182,7 +190,7 @@ class _Batch:
         text = (row.get("client") or "").strip()
         if not text:
             return None, _("client: this field is required.")
-        found = self.clients.get(int(text)) if text.isdigit() and int(text) < 2**63 else None
+        found = self.clients.get(int(text)) if _is_id(text) else None
         if found is None or (self.agencies is not None and found[0] not in self.agencies):
             return None, _("client: no such account in your scope.")
         if found[1] is None or not found[2]:

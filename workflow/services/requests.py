@@ -138,6 +138,9 @@ def service_request_assign(*, request_id: int, actor: User, assignee_id: int) ->
     assignee = next((m for m in team_members(request.team) if m.pk == int(assignee_id)), None) if request.team else None
     if assignee is None:
         raise InvalidInput({"assignee": _("Choose a member of the request's team.")})
+    if assignee.pk == request.assignee_id:
+        # As for a lead: giving it again to its holder would trace (and notify) a change that is none.
+        raise Conflict(_("The request is already with this person."), status=request.status)
     next_status(REQUEST.transitions, "assign", request.status)
     if request.status == RequestStatus.NEW:
         request.status = RequestStatus.ASSIGNED

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from common.errors import Conflict, InvalidInput
-from common.pages import domain_errors_as_http, form_add_invalid_input
+from common.pages import domain_errors_as_http, form_add_invalid_input, id_from_text
 from common.spreadsheet import safe_cell
 from workflow.credit_words import rule_text
 from workflow.forms.sales import DecisionForm
@@ -63,7 +63,7 @@ def _previous_month(period: date) -> date | None:
 def _person(request: HttpRequest) -> str | None:
     """`?person=` for a manager: an id or "all"; anything else is the user's own credits."""
     value = request.GET.get("person", "")
-    return value if value == "all" or (value.isdigit() and len(value) < 19) else None
+    return value if value == "all" or id_from_text(value, max_digits=18) is not None else None
 
 
 def _dressed(credits: list[Credit]) -> list[Credit]:

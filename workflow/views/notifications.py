@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.middleware import not_activity
-from common.pages import BootstrapFormMixin, domain_errors_as_http
+from common.pages import BootstrapFormMixin, domain_errors_as_http, id_from_text
 from workflow.models import NotificationTopic
 from workflow.notifications import TOPIC_HELP, describe, email_choices_of, unread_count
 from workflow.selectors import notifications_of
@@ -97,7 +97,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     """Mark all one's notifications read, up to the newest the page showed (`up_to`)."""
     up_to = request.POST.get("up_to", "")
-    marked = notifications_mark_all_read(user=request.user, up_to=int(up_to) if up_to.isdigit() else None)
+    marked = notifications_mark_all_read(user=request.user, up_to=id_from_text(up_to))
     if request.htmx:
         context = {**_list_context(request), "oob": True}
         return render(request, "workflow/notifications/_panel.html", context)

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from common.errors import InvalidInput
-from common.pages import domain_errors_as_http
+from common.pages import domain_errors_as_http, id_from_text
 from workflow.kinds import LEAD, REQUEST
 from workflow.models import OPEN_LEAD_STATUSES, OPEN_REQUEST_STATUSES, LeadStatus, RequestStatus
 from workflow.selectors_overview import (
@@ -33,8 +33,8 @@ KINDS = (REQUEST.name, LEAD.name)
 
 
 def _small_int(value: str | None) -> int | None:
-    """A number of the query or the form as an id: digits, and few enough for any id column (else None)."""
-    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 15 else None
+    """A number of the query or the form as an id (else None)."""
+    return id_from_text(value)
 
 
 def _ids(values: list[str]) -> list[int]:
