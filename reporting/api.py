@@ -9,10 +9,13 @@
   `jobs/{id}/` (progress) and `jobs/{id}/download/` (an export's CSV).
 """
 
+from typing import Any
+
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -204,22 +207,25 @@ class AlertSerializer(serializers.Serializer):
     resolved_at = serializers.DateTimeField(allow_null=True)
 
 
-class AlertListView(APIView):
-    @extend_schema(parameters=[OpenApiParameter("status", str, enum=AlertStatus.values)],
-                   responses={200: AlertSerializer(many=True)})  # fmt: skip
-    def get(self, request: Request) -> Response:
-        """The alerts of the caller's units, newest first (`status=` filters; default: open and acknowledged)."""
-        wanted = request.query_params.get("status")
-        alerts = visible_alerts(request.user)
+class AlertListView(generics.ListAPIView):
+    """The alerts of the caller's units, newest first (`status=` filters; default: open and acknowledged)."""
+
+    serializer_class = AlertSerializer
+    # Paginated like every list of the API; as a ListAPIView its schema says so (it said a bare array).
+    pagination_class = PageNumberPagination
+
+    @extend_schema(parameters=[OpenApiParameter("status", str, enum=AlertStatus.values)])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        wanted = self.request.query_params.get("status")
+        alerts = visible_alerts(self.request.user)
         if wanted in AlertStatus.values:
             alerts = alerts.filter(status=wanted)
         else:
             alerts = alerts.filter(status__in=ACTIVE_ALERT_STATUSES)
-        from rest_framework.pagination import PageNumberPagination
-
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(alerts.order_by("-raised_at", "-pk"), request, view=self)
-        return paginator.get_paginated_response(AlertSerializer(page, many=True).data)
+        return alerts.order_by("-raised_at", "-pk")
 
 
 class AlertAckView(APIView):

@@ -258,7 +258,7 @@ def job_full_refresh_start(*, actor: User) -> Job:
 
 
 @transaction.atomic
-def job_export_start(*, actor: User, table: str, scope: str | None, period: str | None) -> Job:
+def job_export_start(*, actor: User, table: str, scope: str | None = None, period: str | None = None) -> Job:
     """Queue a CSV export of a dashboard table (for large scopes); read with `jobs/{id}/`."""
     from reporting.exports import TABLES
 

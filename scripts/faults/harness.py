@@ -383,8 +383,11 @@ def creation(app: App, n: int, *, tag: str, idempotent: bool = False) -> Callabl
     token = app.tokens[RECEPTIONS[code]]
     client = app.clients[code][n % len(app.clients[code])]
     if n % 2 == 0:
+        # Several faults on one client in a run: each is confirmed as a second matter with a reason, as an
+        # agent would, since one open request per category answers 409 with the open one otherwise.
         path, data = "/api/v1/service-requests/", {"client": client, "category": "fault", "subject": f"{tag}-{n}",
-                                                   "fields": {"line_number": "03 20 00 00 00"}}  # fmt: skip
+                                                   "fields": {"line_number": "03 20 00 00 00"},
+                                                   "confirm": True, "reason": "Another line is down"}  # fmt: skip
     else:
         path, data = "/api/v1/leads/", {"client": client, "subject": f"{tag}-{n}"}
     key = f"{tag}-{n}" if idempotent else ""

@@ -142,3 +142,19 @@ def test_the_alert_rules_list_shows_the_rules_of_visible_units_in_few_queries(or
     assert few[0] == many[0] == ["Lille"]
     assert few[1] == many[1]
     assert len(listed(manager_north)[0]) == 7  # Lille and the six rules on the north
+
+
+def test_an_export_named_by_its_table_alone_covers_the_callers_own_unit_this_month(org, api_as):
+    # schemathesis in CI: `{"table": "trend"}` answered 500 (the service wanted scope and period).
+    answer = api_as(org.sales_a).post("/api/v1/reports/exports/", {"table": "trend"}, format="json")
+    assert answer.status_code == 202, answer.content
+    assert Job.objects.get(pk=answer.json()["id"]).params["scope"] == f"user:{org.sales_a.pk}"
+
+
+def test_the_alerts_list_is_paginated_as_its_schema_says(org, api_as):
+    # schemathesis in CI: the schema said a bare array while the answer was a page.
+    answer = api_as(org.admin).get("/api/v1/alerts/")
+    assert answer.status_code == 200 and set(answer.json()) == {"count", "next", "previous", "results"}
+    schema = api_as(org.admin).get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    listed = schema["paths"]["/api/v1/alerts/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert listed["$ref"].endswith("PaginatedAlertList")
